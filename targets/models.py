@@ -1,0 +1,193 @@
+"""The work plan, its goal areas and its indicators (targets)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Responsibility
+
+
+class WorkPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        ACTIVE = "active", _("执行中")
+        CLOSED = "closed", _("已结束")
+
+    title = models.CharField(_("标题"), max_length=300)
+    issuer = models.CharField(_("印发单位"), max_length=200, blank=True)
+    start = models.DateField(_("工作期开始"))
+    end = models.DateField(_("工作期结束"))
+    due_days = models.PositiveSmallIntegerField(
+        _("季后报送天数"), default=10, help_text=_("每季度结束后多少天内报送")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source_text = models.TextField(_("方案原文"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工作方案")
+        verbose_name_plural = _("工作方案")
+        ordering = ["-start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="plan_end_after_start",
+                violation_error_message=_("工作期结束日期必须晚于开始日期"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GoalArea(models.Model):
+    """一、(二) 主要目标 1–5: 创造 / 运用 / 保护 / 管理 / 服务."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="areas", verbose_name=_("方案"))
+    number = models.CharField(_("序号"), max_length=10)
+    name = models.CharField(_("领域"), max_length=20, help_text=_("如 创造、运用"))
+    headline = models.CharField(_("目标标题"), max_length=200, help_text=_("如 知识产权创造更加高质"))
+    text = models.TextField(_("原文"))
+    position = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("目标领域")
+        verbose_name_plural = _("目标领域")
+        ordering = ["plan", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_area_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.headline}"
+
+
+class AreaResponsibility(Responsibility):
+    area = models.ForeignKey(GoalArea, on_delete=models.CASCADE, related_name="responsibilities")
+
+    class Meta(Responsibility.Meta):
+        verbose_name = _("目标责任单位")
+        verbose_name_plural = _("目标责任单位")
+
+
+class Indicator(models.Model):
+    """A measurable target of the plan, written in a goal area or inside a task."""
+
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("存量（达到）")
+        CUMULATIVE = "cumulative", _("累计")
+        INCREMENT = "increment", _("新增")
+        RATE = "rate", _("比率")
+        RELATIVE = "relative", _("相对基线")
+        MILESTONE = "milestone", _("里程碑")
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("越高越好")
+        DECREASE = "decrease", _("越低越好")
+
+    class Comparison(models.TextChoices):
+        GTE = ">=", _("不低于（达到/以上）")
+        GT = ">", _("超过")
+        EQ = "=", _("等于")
+        LTE = "<=", _("不高于")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("各单位相加")
+        RATIO = "ratio", _("分子分母分别相加后相除")
+        LEAD = "lead", _("取牵头单位数")
+        LATEST = "latest", _("取最新值")
+
+    plan = models.ForeignKey(
+        WorkPlan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("方案")
+    )
+    area = models.ForeignKey(
+        GoalArea,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        null=True,
+        blank=True,
+        verbose_name=_("目标领域"),
+        help_text=_("写在任务中的指标留空，通过任务关联"),
+    )
+    code = models.CharField(_("编号"), max_length=30)
+    name = models.CharField(_("指标名称"), max_length=200)
+    uom = models.CharField(_("计量单位"), max_length=20)
+    kind = models.CharField(_("目标类型"), max_length=20, choices=Kind.choices)
+    direction = models.CharField(
+        _("方向"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+    comparison = models.CharField(
+        _("比较方式"), max_length=2, choices=Comparison.choices, default=Comparison.GTE
+    )
+    baseline_value = models.DecimalField(_("基线值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    baseline_date = models.DateField(_("基线日期"), null=True, blank=True)
+    factor = models.DecimalField(
+        _("倍数"),
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("相对基线的目标：翻一番为 2，减少10% 为 0.9"),
+    )
+    target_value = models.DecimalField(
+        _("目标值"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    target_date = models.DateField(_("目标日期"), default=datetime.date(2025, 6, 30))
+    aggregation = models.CharField(
+        _("汇总方式"), max_length=10, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    source_text = models.TextField(_("方案原文"), blank=True, help_text=_("方案中写出该指标的原句"))
+    position = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code"),
+            models.CheckConstraint(
+                condition=~Q(kind="relative") | Q(factor__isnull=False),
+                name="relative_needs_factor",
+                violation_error_message=_("相对基线的指标必须填写倍数（如翻一番为2）"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="rate") | Q(target_value__isnull=True) | Q(target_value__lte=100),
+                name="rate_target_at_most_100",
+                violation_error_message=_("比率类指标的目标值不能超过100%%"),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_value__gte=0),
+                name="target_not_negative",
+                violation_error_message=_("目标值不能为负数"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def target_display(self) -> str:
+        """The target as the plan states it, e.g. "≥ 402 户" or "基线 × 2"."""
+        if self.kind == self.Kind.RELATIVE and self.target_value is None:
+            return _("基线 × %(factor)s") % {"factor": _plain_number(self.factor)}
+        if self.target_value is None:
+            return "—"
+        return f"{self.get_comparison_symbol()} {_plain_number(self.target_value)} {self.uom}".strip()
+
+    def get_comparison_symbol(self) -> str:
+        return {">=": "≥", ">": ">", "=": "=", "<=": "≤"}[self.comparison]
+
+
+def _plain_number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    normalized = value.normalize()
+    return f"{normalized:f}"

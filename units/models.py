@@ -1,0 +1,124 @@
+"""Units (the bodies the plan names), the groups the plan uses for several units at once, and users."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        CITY_DEPARTMENT = "city_department", _("市直部门")
+        PARTY_DEPARTMENT = "party_department", _("党委部门")
+        JUDICIAL = "judicial", _("司法机关")
+        COUNTY = "county", _("县级人民政府")
+        ZONE = "zone", _("开发区管委会")
+        CENTRAL = "central", _("中央驻德单位")
+        SCENIC = "scenic", _("景区管委会")
+        OFFICE = "office", _("领导小组办公室")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("拼音缩写，如 kjj"))
+    name = models.CharField(_("简称"), max_length=100, unique=True, help_text=_("方案中的写法，如 市科技局"))
+    full_name = models.CharField(_("全称"), max_length=200, unique=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    aliases = models.JSONField(_("别名"), default=list, blank=True, help_text=_("其他写法，用于识别方案文本"))
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    needs_review = models.BooleanField(
+        _("待确认"), default=False, help_text=_("从方案文本识别出的新单位，需办公室确认")
+    )
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitGroup(models.Model):
+    """A name the plan uses for several units at once, e.g. 各区（市、县）人民政府."""
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    members = models.ManyToManyField(Unit, related_name="groups", verbose_name=_("成员单位"))
+    note = models.TextField(_("说明"), blank=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("单位组")
+        verbose_name_plural = _("单位组")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        REPORTER = "reporter", _("填报员")
+        UNIT_HEAD = "unit_head", _("单位审核")
+        OFFICE = "office", _("领导小组办公室")
+        LEADER = "leader", _("领导")
+        SYSADMIN = "sysadmin", _("系统管理员")
+        AUDITOR = "auditor", _("安全审计员")
+
+    UNIT_ROLES = (Role.REPORTER, Role.UNIT_HEAD)
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.REPORTER)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=["reporter", "unit_head"]) | Q(unit__isnull=False),
+                name="unit_role_needs_unit",
+                violation_error_message=_("填报员和单位审核必须属于一个单位"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Responsibility(models.Model):
+    """One responsible body of a goal area or task: a unit or a group, as the plan names it, in its order."""
+
+    class Role(models.TextChoices):
+        UNSPECIFIED = "", _("未区分")
+        LEAD = "lead", _("牵头")
+        SUPPORT = "support", _("配合")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, null=True, blank=True)
+    group = models.ForeignKey(
+        UnitGroup, verbose_name=_("单位组"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    role = models.CharField(_("牵头/配合"), max_length=10, choices=Role.choices, blank=True, default="")
+    position = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, group__isnull=True)
+                | Q(unit__isnull=True, group__isnull=False),
+                name="%(app_label)s_%(class)s_unit_xor_group",
+                violation_error_message=_("责任主体必须是一个单位或一个单位组，二者选一"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.unit.name if self.unit_id else self.group.name
