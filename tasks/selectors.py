@@ -1,0 +1,179 @@
+"""Reads of the plan's structure: the export form, and what a unit answers for."""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
+from units.models import Unit, UnitGroup
+
+from .models import Section, Task, TaskIndicator, TaskResponsibility
+
+
+def plan_current() -> WorkPlan | None:
+    """The plan the portal opens on: the newest active one, else the newest of any status."""
+    return (
+        WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE).order_by("-start", "-id").first()
+        or WorkPlan.objects.order_by("-start", "-id").first()
+    )
+
+
+def _json_number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _indicator_json(
+    indicator: Indicator, *, code: str | None = None, name: str | None = None, ref: str | None = None
+) -> dict:
+    return {
+        "code": code or indicator.code,
+        "name": name or indicator.name,
+        "uom": indicator.uom,
+        "kind": indicator.kind,
+        "direction": indicator.direction,
+        "comparison": indicator.comparison,
+        "target": _json_number(indicator.target_value),
+        "factor": _json_number(indicator.factor),
+        "baseline_date": indicator.baseline_date.isoformat() if indicator.baseline_date else None,
+        "target_date": indicator.target_date.isoformat(),
+        "ref": ref,
+    }
+
+
+def _task_indicator_json(link: TaskIndicator) -> dict:
+    if link.is_reference:
+        return _indicator_json(link.indicator, code=link.code, name=link.wording, ref=link.indicator.code)
+    return _indicator_json(link.indicator)
+
+
+RESPONSIBLE = ("unit", "group")
+
+
+def plan_structure(*, plan: WorkPlan) -> dict:
+    """The plan's areas, sections, tasks and safeguards with everything they show, in a fixed number of queries."""
+    areas = list(
+        GoalArea.objects.filter(plan=plan).prefetch_related(
+            Prefetch("responsibilities", AreaResponsibility.objects.select_related(*RESPONSIBLE)),
+            Prefetch("indicators", Indicator.objects.order_by("position", "id")),
+        )
+    )
+    task_prefetch = (
+        Prefetch("responsibilities", TaskResponsibility.objects.select_related(*RESPONSIBLE)),
+        Prefetch("task_indicators", TaskIndicator.objects.select_related("indicator")),
+    )
+    sections = list(
+        Section.objects.filter(plan=plan).prefetch_related(
+            Prefetch("tasks", Task.objects.select_related("section").prefetch_related(*task_prefetch))
+        )
+    )
+    safeguards = list(
+        Task.objects.filter(plan=plan, kind=Task.Kind.SAFEGUARD).prefetch_related(*task_prefetch)
+    )
+    return {"plan": plan, "areas": areas, "sections": sections, "safeguards": safeguards}
+
+
+def plan_export(*, plan: WorkPlan) -> dict:
+    """The plan in the shape `export_plan` prints (read by other tools: keep it exactly)."""
+    structure = plan_structure(plan=plan)
+    units = Unit.objects.all()
+    groups = UnitGroup.objects.prefetch_related("members")
+    return {
+        "plan": {"title": plan.title, "start": plan.start.isoformat(), "end": plan.end.isoformat()},
+        "units": [{"name": u.name, "full_name": u.full_name, "kind": u.kind} for u in units],
+        "groups": [{"name": g.name, "members": [m.name for m in g.members.all()]} for g in groups],
+        "areas": [
+            {
+                "number": area.number,
+                "name": area.name,
+                "headline": area.headline,
+                "responsible": [r.name for r in area.responsibilities.all()],
+                "indicators": [_indicator_json(i) for i in area.indicators.all()],
+            }
+            for area in structure["areas"]
+        ],
+        "sections": [
+            {
+                "number": section.number,
+                "title": section.title,
+                "tasks": [
+                    {
+                        "number": task.number,
+                        "title": task.title,
+                        "responsible": [r.name for r in task.responsibilities.all()],
+                        "indicators": [_task_indicator_json(link) for link in task.task_indicators.all()],
+                    }
+                    for task in section.tasks.all()
+                ],
+            }
+            for section in structure["sections"]
+        ],
+        "safeguards": [
+            {
+                "number": item.number,
+                "title": item.title,
+                "responsible": [r.name for r in item.responsibilities.all()],
+            }
+            for item in structure["safeguards"]
+        ],
+    }
+
+
+def _answers_for(unit: Unit) -> Q:
+    """Responsibility rows that name this unit directly or through a group it belongs to."""
+    return Q(unit=unit) | Q(group__members=unit)
+
+
+def tasks_for_unit(*, unit: Unit, plan: WorkPlan) -> QuerySet[Task]:
+    """The plan's tasks and safeguard items this unit answers for, directly or through a group."""
+    task_ids = TaskResponsibility.objects.filter(_answers_for(unit), task__plan=plan).values("task_id")
+    return (
+        Task.objects.filter(pk__in=task_ids)
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("responsibilities", TaskResponsibility.objects.select_related(*RESPONSIBLE))
+        )
+    )
+
+
+def indicators_for_unit(*, unit: Unit, plan: WorkPlan) -> QuerySet[Indicator]:
+    """Indicators of the goal areas and tasks this unit answers for, directly or through a group."""
+    area_ids = AreaResponsibility.objects.filter(_answers_for(unit), area__plan=plan).values("area_id")
+    task_ids = TaskResponsibility.objects.filter(_answers_for(unit), task__plan=plan).values("task_id")
+    return (
+        Indicator.objects.filter(plan=plan)
+        .filter(Q(area_id__in=area_ids) | Q(task_links__task_id__in=task_ids))
+        .select_related("area")
+        .distinct()
+        .order_by("position", "id")
+    )
+
+
+def unit_task_routes(*, unit: Unit, plan: WorkPlan) -> list[dict]:
+    """Each task this unit answers for, with the group name it comes through ("" when named directly)."""
+    group_names = dict(unit.groups.values_list("id", "name"))
+    routes = []
+    for task in tasks_for_unit(unit=unit, plan=plan):
+        rows = task.responsibilities.all()
+        direct = any(row.unit_id == unit.pk for row in rows)
+        via = "" if direct else next(group_names[row.group_id] for row in rows if row.group_id in group_names)
+        routes.append({"task": task, "via": via})
+    return routes
+
+
+def plan_problems(*, plan: WorkPlan) -> list[str]:
+    """What the plan text leaves open and the office must complete before reporting can measure it."""
+    problems = []
+    for indicator in Indicator.objects.filter(
+        plan=plan, kind=Indicator.Kind.RELATIVE, baseline_value__isnull=True
+    ):
+        when = indicator.baseline_date.isoformat() if indicator.baseline_date else "日期未定"
+        problems.append(f"指标 {indicator.code} {indicator.name}：目标相对基线，需填写基线值（{when}）")
+    for task in Task.objects.filter(plan=plan, responsibilities__isnull=True):
+        problems.append(f"{task.code} {task.title}：方案未写明责任单位")
+    for group in UnitGroup.objects.filter(members__isnull=True):
+        problems.append(f"单位组“{group.name}”没有成员")
+    for unit in Unit.objects.filter(needs_review=True):
+        problems.append(f"单位“{unit.name}”是从方案文本识别出的新单位，需确认")
+    return problems

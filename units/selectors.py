@@ -1,0 +1,36 @@
+"""Reads for units and groups, and the one place that decides which units a user may see."""
+
+from django.db.models import QuerySet
+
+from .models import Unit, UnitGroup, User
+
+# Roles that see every unit's obligations and figures.
+ALL_UNITS_ROLES = (User.Role.OFFICE, User.Role.LEADER)
+
+
+def units_visible_to(*, user: User) -> QuerySet[Unit]:
+    """The units whose plan work this user may see: all for office and leaders, its own for unit staff, none else."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if user.role in ALL_UNITS_ROLES:
+        return Unit.objects.all()
+    if user.role in User.UNIT_ROLES and user.unit_id:
+        return Unit.objects.filter(pk=user.unit_id)
+    return Unit.objects.none()
+
+
+def user_sees_all_units(*, user: User) -> bool:
+    return user.is_authenticated and user.role in ALL_UNITS_ROLES
+
+
+def unit_by_name(*, name: str) -> Unit | None:
+    """The unit the plan means by this name: its short name, full name or one of its aliases."""
+    unit = Unit.objects.filter(name=name).first() or Unit.objects.filter(full_name=name).first()
+    if unit:
+        return unit
+    # Aliases are a short JSON list; the unit table is small (tens of rows), so match in Python.
+    return next((u for u in Unit.objects.all() if name in u.aliases), None)
+
+
+def group_by_name(*, name: str) -> UnitGroup | None:
+    return UnitGroup.objects.filter(name=name).first()
