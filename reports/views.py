@@ -1,0 +1,53 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from tasks.selectors import indicators_for_unit, plan_current, plan_problems, unit_task_routes
+from units.models import Unit, User
+from units.selectors import units_visible_to, user_sees_all_units
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands where its work is: unit staff on their unit, system admin and auditor on accounts."""
+    user = request.user
+    if user.role in User.UNIT_ROLES:
+        return redirect("my_unit")
+    if user.role in (User.Role.SYSADMIN, User.Role.AUDITOR):
+        return redirect("account_list")
+    plan = plan_current()
+    units = Unit.objects.all()
+    problems = plan_problems(plan=plan) if plan and user.role == User.Role.OFFICE else []
+    return render(request, "reports/home.html", {"plan": plan, "units": units, "problems": problems})
+
+
+def my_unit(request: HttpRequest) -> HttpResponse:
+    if request.user.unit_id is None:
+        raise Http404("您的账号不属于任何单位")
+    return redirect("unit_detail", code=request.user.unit.code)
+
+
+def unit_list(request: HttpRequest) -> HttpResponse:
+    if not user_sees_all_units(user=request.user):
+        return redirect("my_unit")
+    units = units_visible_to(user=request.user).prefetch_related("groups")
+    return render(request, "reports/unit_list.html", {"units": units})
+
+
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """“我的单位” / county “我的任务”: what this unit answers for, directly or through a group."""
+    unit = get_object_or_404(units_visible_to(user=request.user), code=code)
+    plan = plan_current()
+    routes = unit_task_routes(unit=unit, plan=plan) if plan else []
+    indicators = indicators_for_unit(unit=unit, plan=plan) if plan else []
+    return render(
+        request,
+        "reports/unit_detail.html",
+        {
+            "unit": unit,
+            "plan": plan,
+            "groups": unit.groups.all(),
+            "task_routes": [r for r in routes if r["task"].kind == "task"],
+            "safeguard_routes": [r for r in routes if r["task"].kind == "safeguard"],
+            "indicators": indicators,
+            "is_own_unit": request.user.unit_id == unit.pk,
+        },
+    )
