@@ -1,0 +1,62 @@
+"""Shared fixtures: the Deyang plan loaded from its fixture, and users of every role."""
+
+import io
+import json
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import translation
+
+from targets.models import WorkPlan
+from units.models import Unit, User
+from units.services import user_create
+
+PASSWORD = "Test@2025pw"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the portal's default language (a request can leave another one active in the thread)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture
+def plan(db) -> WorkPlan:
+    """The Deyang plan as `make run` loads it."""
+    call_command("load_plan", stdout=io.StringIO())
+    return WorkPlan.objects.get()
+
+
+@pytest.fixture(scope="session")
+def exported(django_db_setup, django_db_blocker) -> dict:
+    """What `python manage.py export_plan` prints for the loaded plan, parsed. Loaded once, then rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_plan", stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("export_plan", stdout=out)
+        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        connection.close()  # a session-long open connection would block dropping the PostgreSQL test database
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def make_user(plan):
+    def make(username: str, role: str = User.Role.REPORTER, unit_code: str | None = None) -> User:
+        unit = Unit.objects.get(code=unit_code) if unit_code else None
+        return user_create(username=username, password=PASSWORD, role=role, unit=unit)
+
+    return make
+
+
+@pytest.fixture
+def office_user(make_user) -> User:
+    return make_user("office-t", User.Role.OFFICE, "ldxzbgs")
+
+
+@pytest.fixture
+def guanghan_user(make_user) -> User:
+    return make_user("guanghan-t", User.Role.REPORTER, "guanghan")
