@@ -1,6 +1,18 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AreaResponsibility, GoalArea, Indicator, WorkPlan
+from .models import AreaResponsibility, GoalArea, Indicator, Period, WorkPlan
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "plan", "due_date", "due_date_override")
+    list_filter = ("plan",)
+    fields = ("plan", "year", "quarter", "due_date_override")
+    readonly_fields = ("plan", "year", "quarter")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # quarters come from the plan's period
 
 
 @admin.register(WorkPlan)
@@ -31,7 +43,7 @@ class GoalAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -46,6 +58,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ("plan", "kind", "area")
     search_fields = ("code", "name")
     list_select_related = ("area",)
+    filter_horizontal = ("reporting_units",)
     fieldsets = (
         (None, {"fields": ("plan", "area", "code", "name", "uom", "position")}),
         (
@@ -63,5 +76,6 @@ class IndicatorAdmin(admin.ModelAdmin):
             },
         ),
         ("基线", {"fields": ("baseline_value", "baseline_date")}),
+        ("报送", {"fields": ("reporting_units", "numerator_label", "denominator_label")}),
         ("原文", {"fields": ("source_text",)}),
     )

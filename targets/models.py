@@ -7,8 +7,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from units.models import Responsibility
+from units.models import Responsibility, Unit
+
+from .periods import QUARTER_NAMES, quarter_bounds
 
 
 class WorkPlan(models.Model):
@@ -42,6 +45,53 @@ class WorkPlan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Period(models.Model):
+    """A reporting quarter of a plan, with its due date (quarter end + the plan's due days unless overridden)."""
+
+    plan = models.ForeignKey(
+        WorkPlan, on_delete=models.CASCADE, related_name="periods", verbose_name=_("方案")
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), choices=[(q, name) for q, name in QUARTER_NAMES.items()]
+    )
+    due_date_override = models.DateField(
+        _("报送截止日（单独设定）"), null=True, blank=True, help_text=_("留空则为季度结束后按方案规定天数")
+    )
+
+    class Meta:
+        verbose_name = _("报送季度")
+        verbose_name_plural = _("报送季度")
+        ordering = ["plan", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year", "quarter"], name="unique_plan_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{QUARTER_NAMES[self.quarter]}"
+
+    @property
+    def start(self) -> datetime.date:
+        return quarter_bounds(self.year, self.quarter)[0]
+
+    @property
+    def end(self) -> datetime.date:
+        return quarter_bounds(self.year, self.quarter)[1]
+
+    @property
+    def due_date(self) -> datetime.date:
+        return self.due_date_override or self.end + datetime.timedelta(days=self.plan.due_days)
 
 
 class GoalArea(models.Model):
@@ -144,8 +194,22 @@ class Indicator(models.Model):
     aggregation = models.CharField(
         _("汇总方式"), max_length=10, choices=Aggregation.choices, default=Aggregation.SUM
     )
+    numerator_label = models.CharField(
+        _("分子名称"), max_length=100, blank=True, help_text=_("比率由分子/分母算出时填写，如 审限内结案数")
+    )
+    denominator_label = models.CharField(
+        _("分母名称"), max_length=100, blank=True, help_text=_("如 结案总数")
+    )
+    reporting_units = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="reported_indicators",
+        verbose_name=_("报送单位"),
+        help_text=_("每季度报送该指标数据的单位；城市数值按汇总方式由各单位数据算出"),
+    )
     source_text = models.TextField(_("方案原文"), blank=True, help_text=_("方案中写出该指标的原句"))
     position = models.PositiveIntegerField(_("排序"), default=0)
+    history = HistoricalRecords(m2m_fields=[reporting_units], verbose_name=_("指标修改记录"))
 
     class Meta:
         verbose_name = _("指标")
@@ -181,6 +245,11 @@ class Indicator(models.Model):
         if self.target_value is None:
             return "—"
         return f"{self.get_comparison_symbol()} {_plain_number(self.target_value)} {self.uom}".strip()
+
+    @property
+    def has_ratio(self) -> bool:
+        """A rate entered as numerator and denominator (the city value is then the ratio of the sums)."""
+        return self.kind == self.Kind.RATE and bool(self.numerator_label and self.denominator_label)
 
     def get_comparison_symbol(self) -> str:
         return {">=": "≥", ">": ">", "=": "=", "<=": "≤"}[self.comparison]

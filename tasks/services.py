@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
-from units.models import Responsibility
+from targets.services import indicator_set_reporting, periods_ensure
+from units.models import Responsibility, Unit
 from units.selectors import group_by_name, unit_by_name
 from units.services import group_upsert, unit_upsert
 
@@ -118,7 +119,38 @@ def plan_import(*, data: dict, source_text: str = "", status: str = WorkPlan.Sta
             _task(plan=plan, section=section, kind=Task.Kind.TASK, data=task_data, position=task_position)
     for position, item in enumerate(data.get("safeguards", [])):
         _task(plan=plan, section=None, kind=Task.Kind.SAFEGUARD, data=item, position=position)
+    periods_ensure(plan=plan)
     return plan
+
+
+def _expand(names: list[str]) -> list[Unit]:
+    """Unit and group names → the units they stand for, in order, each once."""
+    units: dict[int, Unit] = {}
+    for name in names:
+        group = group_by_name(name=name)
+        found = list(group.members.all()) if group else [unit_by_name(name=name)]
+        if None in found:
+            raise ValidationError(f"报送单位“{name}”不是已知的单位或单位组")
+        units.update((unit.pk, unit) for unit in found)
+    return list(units.values())
+
+
+@transaction.atomic
+def plan_apply_completions(*, plan: WorkPlan, data: dict) -> None:
+    """Apply what the text does not say: who reports each indicator, and the numerator/denominator of rates.
+
+    Raises ValidationError for an unknown indicator code or unit name; nothing is applied then.
+    """
+    for code, reporting in data.get("reporting", {}).items():
+        indicator = Indicator.objects.filter(plan=plan, code=code).first()
+        if indicator is None:
+            raise ValidationError(f"补充信息中的指标 {code} 不在方案中")
+        indicator_set_reporting(
+            indicator=indicator,
+            units=_expand(reporting["units"]),
+            numerator_label=reporting.get("numerator", ""),
+            denominator_label=reporting.get("denominator", ""),
+        )
 
 
 def _task(*, plan: WorkPlan, section: Section | None, kind: str, data: dict, position: int) -> Task:

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import translation
 
 from targets.models import WorkPlan
@@ -23,22 +23,41 @@ def default_language():
         yield
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded evidence goes to a throwaway folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that commit (live server, real worker) run last: their flush at the end empties the database, and
+    every test before them can then share the plan loaded once per session."""
+    commits = {"transactional_db", "live_server"}
+    items.sort(key=lambda item: bool(commits & set(getattr(item, "fixturenames", ()))))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the Deyang plan once; each test's transaction rolls back to it."""
+    with django_db_blocker.unblock():
+        call_command("load_plan", stdout=io.StringIO())
+        connection.close()
+
+
 @pytest.fixture
 def plan(db) -> WorkPlan:
-    """The Deyang plan as `make run` loads it."""
-    call_command("load_plan", stdout=io.StringIO())
+    """The Deyang plan as `make run` loads it (loaded again after a committing test emptied the database)."""
+    if not WorkPlan.objects.exists():
+        call_command("load_plan", stdout=io.StringIO())
     return WorkPlan.objects.get()
 
 
 @pytest.fixture(scope="session")
 def exported(django_db_setup, django_db_blocker) -> dict:
-    """What `python manage.py export_plan` prints for the loaded plan, parsed. Loaded once, then rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_plan", stdout=io.StringIO())
-        out = io.StringIO()
-        call_command("export_plan", stdout=out)
-        transaction.set_rollback(True)
+    """What `python manage.py export_plan` prints for the loaded plan, parsed."""
+    out = io.StringIO()
     with django_db_blocker.unblock():
+        call_command("export_plan", stdout=out)
         connection.close()  # a session-long open connection would block dropping the PostgreSQL test database
     return json.loads(out.getvalue())
 

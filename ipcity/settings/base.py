@@ -17,6 +17,8 @@ VAR_DIR.mkdir(exist_ok=True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
+# The reporting calendar's "today" (YYYY-MM-DD); empty = the real date. Tests and the demo stand anywhere in the plan.
+PORTAL_TODAY = os.environ.get("PORTAL_TODAY", "")
 # Demo mode creates the demo accounts (password Demo@2025) and demo data. Never on in production.
 DEMO_MODE = False
 
@@ -30,6 +32,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "import_export",
+    "simple_history",
     "units",
     "targets",
     "tasks",
@@ -109,7 +112,12 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
-MEDIA_URL = "media/"
+MEDIA_URL = (
+    "media/"  # never served directly: evidence is downloaded through a view that checks who may see it
+)
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # a unit's sheet posts a few fields per obligation
 
 # ------------------------------------------------------------------------------
 # Celery: REDIS_URL → real broker and worker; none → jobs run eagerly in-process

@@ -12,11 +12,12 @@ def test_reporter_without_unit_is_refused_with_a_chinese_message(db):
     assert not User.objects.filter(username="nobody").exists()
 
 
-def test_unit_upsert_updates_instead_of_duplicating(db):
+def test_unit_upsert_updates_instead_of_duplicating(plan):
+    count = Unit.objects.count()
     unit_upsert(code="kjj", name="市科技局", full_name="德阳市科技局", kind=Unit.Kind.CITY_DEPARTMENT)
     unit_upsert(code="kjj", name="市科技局", full_name="德阳市科学技术局", kind=Unit.Kind.CITY_DEPARTMENT)
     assert Unit.objects.get(code="kjj").full_name == "德阳市科学技术局"
-    assert Unit.objects.count() == 1
+    assert Unit.objects.count() == count
 
 
 def test_office_may_edit_the_plan_in_admin_but_not_accounts(plan):

@@ -6,9 +6,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from targets.models import WorkPlan
-from tasks.services import plan_import
+from tasks.services import plan_apply_completions, plan_import
 
 DEFAULT_FIXTURE = settings.BASE_DIR / "fixtures" / "deyang_plan.json"
 
@@ -28,8 +29,16 @@ class Command(BaseCommand):
             return
         source_file = meta.get("source_file")
         source_text = (path.parent / source_file).read_text(encoding="utf-8") if source_file else ""
+        completions_file = meta.get("completions_file")
+        completions = (
+            json.loads((path.parent / completions_file).read_text(encoding="utf-8"))
+            if completions_file
+            else {}
+        )
         try:
-            plan = plan_import(data=data, source_text=source_text)
+            with transaction.atomic():
+                plan = plan_import(data=data, source_text=source_text)
+                plan_apply_completions(plan=plan, data=completions)
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
         self.stdout.write(
