@@ -14,6 +14,7 @@ ROLE_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     User.Role.OFFICE: {
         "targets": ("view", "add", "change", "delete"),
         "tasks": ("view", "add", "change", "delete"),
+        "reports": ("view",),
         "units.unit": ("view",),
         "units.unitgroup": ("view", "change"),
     },

@@ -1,0 +1,398 @@
+"""Writes for quarterly reporting: saving figures and task reports, the review workflow, evidence, reopening.
+
+Every transition locks the item's row and checks its current status first, so a double click or a retried
+request changes state once. Every save bumps the item's version; a save based on an older version is refused.
+"""
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from targets.models import Indicator, Period
+from targets.periods import portal_today
+from tasks.models import Task
+from units.models import Unit, User
+
+from .evidence import evidence_sniff
+from .models import Evidence, ReopenRequest, ReportItem, Status, Submission, TaskReport
+from .selectors import (
+    period_previous,
+    unit_reports_indicator,
+    unit_reports_task,
+    user_can_report_for,
+    user_can_review,
+)
+from .validation import figure_errors, ratio_value, task_report_errors
+
+FIGURE_FIELDS = ("value", "numerator", "denominator", "achieved", "achieved_on", "note")
+TASK_REPORT_FIELDS = ("progress", "progress_text", "problems", "next_steps", "note")
+
+
+DRAFT_REASON = "保存草稿"
+
+
+class StaleEditError(ValidationError):
+    """Someone else saved the item after this user loaded it; nothing was stored."""
+
+
+def _display_value(item: ReportItem) -> str:
+    if isinstance(item, Submission):
+        if item.indicator.kind == Indicator.Kind.MILESTONE:
+            return {True: "已达成", False: "未达成", None: "未填写"}[item.achieved]
+        return "未填写" if item.value is None else f"{item.value.normalize():f}"
+    return item.get_progress_display() or "未填写"
+
+
+def _stale(item: ReportItem) -> StaleEditError:
+    who = item.updated_by or "其他用户"
+    when = timezone.localtime(item.updated_at).strftime("%Y-%m-%d %H:%M")
+    return StaleEditError(
+        f"{who}已于{when}修改了此项（当前内容：{_display_value(item)}），您的修改未保存。请核对后重新填写。"
+    )
+
+
+def _check_reporter(user: User, unit: Unit) -> None:
+    if not user_can_report_for(user=user, unit=unit):
+        raise PermissionDenied("您只能填报本单位的数据")
+
+
+def _check_period_open(period: Period) -> None:
+    if period.start > portal_today():
+        raise ValidationError(f"{period.label}尚未开始，不能填报")
+
+
+def _save(item: ReportItem, *, user: User, reason: str, fields: list[str]) -> None:
+    item.updated_by = user
+    item.version += 1
+    item._history_user = user
+    item._change_reason = reason
+    item.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+
+
+def _save_item(
+    *, model, lookup: dict, user: User, data: dict, expected_version: int | None, reason: str
+) -> ReportItem:
+    """Create or update one report item under a row lock, refusing stale and locked edits."""
+    item = model.objects.select_for_update().filter(**lookup).first()
+    if item is not None and item.version != (expected_version or 0):
+        raise _stale(item)
+    if item is not None and not item.is_editable:
+        raise ValidationError(f"此项{item.get_status_display()}，不能修改")
+    if item is None and expected_version:
+        raise ValidationError("此项已不存在，请刷新页面")
+    if item is None:
+        item = model(**lookup, version=0)
+        for name, value in data.items():
+            setattr(item, name, value)
+        item.updated_by = user
+        item.version = 1
+        item._history_user = user
+        item._change_reason = f"新建草稿（{reason}）" if reason != DRAFT_REASON else "新建草稿"
+        try:
+            with transaction.atomic():
+                item.save()
+        except IntegrityError:
+            raise _stale(model.objects.get(**lookup)) from None
+        return item
+    changed = [name for name, value in data.items() if getattr(item, name) != value]
+    if not changed:
+        return item
+    for name in changed:
+        setattr(item, name, data[name])
+    _save(item, user=user, reason=reason, fields=changed)
+    return item
+
+
+def _figure_data(indicator: Indicator, data: dict) -> dict:
+    cleaned = {name: data.get(name) for name in FIGURE_FIELDS}
+    cleaned["note"] = (cleaned["note"] or "").strip()
+    if indicator.kind != Indicator.Kind.MILESTONE:
+        cleaned["achieved"], cleaned["achieved_on"] = None, None
+    if indicator.has_ratio:
+        cleaned["value"] = ratio_value(cleaned["numerator"], cleaned["denominator"])
+    else:
+        cleaned["numerator"], cleaned["denominator"] = None, None
+    return cleaned
+
+
+@transaction.atomic
+def figure_save(
+    *,
+    user: User,
+    unit: Unit,
+    period: Period,
+    indicator: Indicator,
+    data: dict,
+    expected_version: int | None,
+    reason: str = DRAFT_REASON,
+) -> Submission:
+    """Save a figure as draft. Raises PermissionDenied for another unit's obligation, ValidationError for a bad
+    value (field → messages), StaleEditError when someone saved it since `expected_version`."""
+    _check_reporter(user, unit)
+    if indicator.plan_id != period.plan_id or not unit_reports_indicator(unit=unit, indicator=indicator):
+        raise PermissionDenied(f"指标 {indicator.code} 不由{unit.name}报送")
+    _check_period_open(period)
+    cleaned = _figure_data(indicator, data)
+    errors = figure_errors(indicator=indicator, data=cleaned, strict=False, today=portal_today())
+    if errors:
+        raise ValidationError(errors)
+    return _save_item(
+        model=Submission,
+        lookup={"indicator": indicator, "unit": unit, "period": period},
+        user=user,
+        data=cleaned,
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def task_report_save(
+    *,
+    user: User,
+    unit: Unit,
+    period: Period,
+    task: Task,
+    data: dict,
+    expected_version: int | None,
+    reason: str = DRAFT_REASON,
+) -> TaskReport:
+    """Save a task report as draft. Raises like figure_save."""
+    _check_reporter(user, unit)
+    if task.plan_id != period.plan_id or not unit_reports_task(unit=unit, task=task):
+        raise PermissionDenied(f"任务 {task.code} 不由{unit.name}报告")
+    _check_period_open(period)
+    cleaned = {name: (data.get(name) or "").strip() for name in TASK_REPORT_FIELDS}
+    if cleaned["progress"] and cleaned["progress"] not in TaskReport.Progress.values:
+        raise ValidationError({"progress": ["进展状态无效，请从列表中选择"]})
+    return _save_item(
+        model=TaskReport,
+        lookup={"task": task, "unit": unit, "period": period},
+        user=user,
+        data=cleaned,
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
+def _lock(item: ReportItem) -> ReportItem:
+    return type(item).objects.select_for_update().select_related("unit", "period__plan").get(pk=item.pk)
+
+
+def _submit_errors(item: ReportItem) -> dict[str, list[str]]:
+    if isinstance(item, TaskReport):
+        return task_report_errors(data={n: getattr(item, n) for n in TASK_REPORT_FIELDS}, strict=True)
+    previous = period_previous(period=item.period)
+    previous_value = (
+        Submission.objects.filter(indicator=item.indicator, unit=item.unit, period=previous)
+        .values_list("value", flat=True)
+        .first()
+        if previous
+        else None
+    )
+    return figure_errors(
+        indicator=item.indicator,
+        data={n: getattr(item, n) for n in FIGURE_FIELDS},
+        strict=True,
+        previous_value=previous_value,
+        has_evidence=item.evidence.exists(),
+        today=portal_today(),
+    )
+
+
+@transaction.atomic
+def item_submit(*, user: User, item: ReportItem) -> bool:
+    """Submit a draft or returned item to the office. Returns False when it was already submitted or approved
+    (a double submit changes state once). Raises ValidationError listing what to complete first."""
+    item = _lock(item)
+    _check_reporter(user, item.unit)
+    if item.status in (Status.SUBMITTED, Status.APPROVED):
+        return False
+    errors = _submit_errors(item)
+    if errors:
+        raise ValidationError(errors)
+    resubmit = item.status == Status.RETURNED
+    item.status, item.submitted_by, item.submitted_at = Status.SUBMITTED, user, timezone.now()
+    _save(
+        item,
+        user=user,
+        reason="重新提交" if resubmit else "提交",
+        fields=["status", "submitted_by", "submitted_at"],
+    )
+    return True
+
+
+def _check_reviewer(user: User) -> None:
+    if not user_can_review(user=user):
+        raise PermissionDenied("只有领导小组办公室可以审核")
+
+
+@transaction.atomic
+def item_approve(*, user: User, item: ReportItem) -> bool:
+    """Approve a submitted item and lock it. Returns False when already approved; raises ValidationError otherwise."""
+    _check_reviewer(user)
+    item = _lock(item)
+    if item.status == Status.APPROVED:
+        return False
+    if item.status != Status.SUBMITTED:
+        raise ValidationError(f"此项{item.get_status_display()}，只有已提交的数据可以审核")
+    item.status, item.reviewed_by, item.reviewed_at = Status.APPROVED, user, timezone.now()
+    item.return_reason = ""
+    _save(
+        item, user=user, reason="审核通过", fields=["status", "reviewed_by", "reviewed_at", "return_reason"]
+    )
+    return True
+
+
+@transaction.atomic
+def item_return(*, user: User, item: ReportItem, reason: str) -> bool:
+    """Return a submitted item to its unit with a reason. Returns False when it is already returned."""
+    _check_reviewer(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写退回原因，填报单位会看到它")
+    item = _lock(item)
+    if item.status == Status.RETURNED:
+        return False
+    if item.status != Status.SUBMITTED:
+        raise ValidationError(f"此项{item.get_status_display()}，只有已提交的数据可以退回")
+    item.status, item.return_reason = Status.RETURNED, reason
+    item.reviewed_by, item.reviewed_at = user, timezone.now()
+    _save(
+        item,
+        user=user,
+        reason=f"退回：{reason}",
+        fields=["status", "return_reason", "reviewed_by", "reviewed_at"],
+    )
+    return True
+
+
+def _reopen(item: ReportItem, *, user: User, reason: str) -> None:
+    item.status, item.return_reason = Status.RETURNED, reason
+    _save(item, user=user, reason=f"重新打开：{reason}", fields=["status", "return_reason"])
+
+
+@transaction.atomic
+def item_reopen(*, user: User, item: ReportItem, reason: str) -> bool:
+    """The office reopens an approved item so its unit can correct it. Returns False unless it was approved."""
+    _check_reviewer(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写重新打开的原因")
+    item = _lock(item)
+    if item.status != Status.APPROVED:
+        return False
+    _reopen(item, user=user, reason=reason)
+    return True
+
+
+@transaction.atomic
+def reopen_request_create(*, user: User, item: ReportItem, reason: str) -> ReopenRequest:
+    """A unit asks the office to reopen one of its approved items. Raises ValidationError if it cannot."""
+    _check_reporter(user, item.unit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写申请重新打开的理由")
+    item = _lock(item)
+    if item.status != Status.APPROVED:
+        raise ValidationError("只有已审核的数据需要申请重新打开")
+    field = "submission" if isinstance(item, Submission) else "task_report"
+    if ReopenRequest.objects.filter(**{field: item}, decision=ReopenRequest.Decision.PENDING).exists():
+        raise ValidationError("已有一份待处理的申请，请等待领导小组办公室处理")
+    return ReopenRequest.objects.create(**{field: item}, reason=reason, requested_by=user)
+
+
+@transaction.atomic
+def reopen_request_decide(
+    *, user: User, request: ReopenRequest, grant: bool, note: str = ""
+) -> ReopenRequest:
+    """The office grants (the item goes back to its unit) or refuses a reopen request; both are recorded."""
+    _check_reviewer(user)
+    request = ReopenRequest.objects.select_for_update().get(pk=request.pk)
+    if request.decision != ReopenRequest.Decision.PENDING:
+        raise ValidationError(f"该申请{request.get_decision_display()}，不能重复处理")
+    note = (note or "").strip()
+    if not grant and not note:
+        raise ValidationError("不同意时请写明理由")
+    request.decision = ReopenRequest.Decision.GRANTED if grant else ReopenRequest.Decision.REFUSED
+    request.decision_note, request.decided_by, request.decided_at = note, user, timezone.now()
+    request.save(update_fields=["decision", "decision_note", "decided_by", "decided_at"])
+    if grant:
+        item = _lock(request.item)
+        if item.status == Status.APPROVED:
+            _reopen(item, user=user, reason=f"同意申请：{request.reason}")
+    return request
+
+
+@transaction.atomic
+def evidence_add(*, user: User, item: ReportItem, upload: UploadedFile) -> Evidence:
+    """Attach a supporting document to an editable item. Raises ValidationError for a file that is not what
+    its name says, too large, or of a kind not accepted; PermissionDenied for another unit's item."""
+    _check_reporter(user, item.unit)
+    item = _lock(item)
+    if not item.is_editable:
+        raise ValidationError(f"此项{item.get_status_display()}，不能再添加佐证材料")
+    content_type = evidence_sniff(upload=upload)
+    field = "submission" if isinstance(item, Submission) else "task_report"
+    evidence = Evidence(
+        **{field: item},
+        token=secrets.token_hex(16),
+        original_name=upload.name[-200:],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+        uploaded_at=timezone.now(),
+    )
+    evidence.file.save(evidence.token, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, user: User, evidence: Evidence) -> None:
+    """Remove a supporting document while its item is still editable."""
+    item = evidence.submission or evidence.task_report
+    _check_reporter(user, item.unit)
+    if not item.is_editable:
+        raise ValidationError(f"此项{item.get_status_display()}，不能删除佐证材料")
+    evidence.file.delete(save=False)
+    evidence.delete()
+
+
+def parse_decimal(text: str | None, *, label: str) -> Decimal | None:
+    """A number typed by a person ("1,234", "１２", " 85.5 ") or None when empty. Raises ValidationError."""
+    if text is None:
+        return None
+    cleaned = str(text).strip().translate(FULL_WIDTH).replace(",", "").replace("，", "")
+    if cleaned.endswith("%"):
+        cleaned = cleaned[:-1]
+    if not cleaned:
+        return None
+    try:
+        number = Decimal(cleaned)
+    except ArithmeticError:
+        raise ValidationError(f"{label}应为数字，您填写的是“{text}”") from None
+    if not number.is_finite():
+        raise ValidationError(f"{label}应为数字，您填写的是“{text}”")
+    return number
+
+
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
+
+
+def parse_date(text: str | None, *, label: str) -> datetime.date | None:
+    if text is None or str(text).strip() == "":
+        return None
+    if isinstance(text, datetime.datetime):
+        return text.date()
+    if isinstance(text, datetime.date):
+        return text
+    try:
+        return datetime.date.fromisoformat(str(text).strip().replace("/", "-").replace(".", "-"))
+    except ValueError:
+        raise ValidationError(f"{label}应为日期，如 2023-12-31，您填写的是“{text}”") from None
