@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import set_language
 
-from reports import views as report_views
+from reports.views import excel, items, portal, review, sheet
 from targets import views as target_views
 from tasks import views as task_views
 from units import views as unit_views
@@ -13,8 +13,10 @@ admin.site.site_header = "知识产权强市建设工作平台 · 管理后台"
 admin.site.site_title = "管理后台"
 admin.site.index_title = "后台管理"
 
+REPORT = "report/<slug:unit_code>/<str:period_code>/"
+
 urlpatterns = [
-    path("", report_views.home, name="home"),
+    path("", portal.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -22,9 +24,20 @@ urlpatterns = [
     path("plans/<int:plan_id>/", task_views.plan_overview, name="plan_detail"),
     path("indicators/<int:pk>/", target_views.indicator_detail, name="indicator_detail"),
     path("tasks/<int:pk>/", task_views.task_detail, name="task_detail"),
-    path("my/", report_views.my_unit, name="my_unit"),
-    path("units/", report_views.unit_list, name="unit_list"),
-    path("units/<slug:code>/", report_views.unit_detail, name="unit_detail"),
+    path("my/", portal.my_unit, name="my_unit"),
+    path("units/", portal.unit_list, name="unit_list"),
+    path("units/<slug:code>/", portal.unit_detail, name="unit_detail"),
+    path("report/", sheet.report_index, name="report_index"),
+    path(REPORT, sheet.sheet, name="sheet"),
+    path(REPORT + "excel/", excel.template_download, name="sheet_excel"),
+    path(REPORT + "excel/upload/", excel.upload, name="sheet_excel_upload"),
+    path(REPORT + "<str:kind>/<int:pk>/", items.item_detail, name="item_detail"),
+    path("evidence/<str:token>/", items.evidence_download, name="evidence_download"),
+    path("evidence/<str:token>/delete/", items.evidence_remove, name="evidence_delete"),
+    path("review/", review.review, name="review"),
+    path("review/act/", review.review_act, name="review_act"),
+    path("review/" + REPORT.removeprefix("report/") + "approve/", review.approve_sheet, name="approve_sheet"),
+    path("reopen/<int:pk>/decide/", items.reopen_decide, name="reopen_decide"),
     path("accounts/", unit_views.account_list, name="account_list"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,118 @@
+"""Forms parse what a person typed; the rules live in reports.validation and reports.services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from targets.models import Indicator
+
+from .models import TaskReport
+from .services import parse_date, parse_decimal
+from .validation import VALUE_LABELS
+
+TEXTAREA = {"rows": 2}
+
+
+class FigureForm(forms.Form):
+    value = forms.CharField(required=False, max_length=40)
+    numerator = forms.CharField(required=False, max_length=40)
+    denominator = forms.CharField(required=False, max_length=40)
+    achieved = forms.ChoiceField(required=False, choices=[("", "—"), ("yes", "已达成"), ("no", "未达成")])
+    achieved_on = forms.CharField(
+        required=False, max_length=20, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs=TEXTAREA))
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    submit = forms.BooleanField(required=False)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        self.indicator = indicator
+        super().__init__(*args, **kwargs)
+        self.fields["value"].label = VALUE_LABELS[indicator.kind]
+        self.fields["numerator"].label = indicator.numerator_label or "分子"
+        self.fields["denominator"].label = indicator.denominator_label or "分母"
+
+    def _number(self, name: str):
+        try:
+            return parse_decimal(self.cleaned_data.get(name), label=self.fields[name].label)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+    def clean_value(self):
+        return self._number("value")
+
+    def clean_numerator(self):
+        return self._number("numerator")
+
+    def clean_denominator(self):
+        return self._number("denominator")
+
+    def clean_achieved(self):
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("achieved"))
+
+    def clean_achieved_on(self):
+        try:
+            return parse_date(self.cleaned_data.get("achieved_on"), label="达成日期")
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+    def changed_content(self) -> bool:
+        return any(
+            name in self.changed_data
+            for name in ("value", "numerator", "denominator", "achieved", "achieved_on", "note")
+        )
+
+
+class TaskReportForm(forms.Form):
+    progress = forms.ChoiceField(required=False, choices=[("", "请选择"), *TaskReport.Progress.choices])
+    progress_text = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs=TEXTAREA))
+    problems = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs=TEXTAREA))
+    next_steps = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs=TEXTAREA))
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs=TEXTAREA))
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    submit = forms.BooleanField(required=False)
+
+    def changed_content(self) -> bool:
+        return any(
+            name in self.changed_data
+            for name in ("progress", "progress_text", "problems", "next_steps", "note")
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="原因")
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="佐证材料")
+
+
+def figure_initial(item) -> dict:
+    if item is None:
+        return {"version": 0}
+    achieved = {True: "yes", False: "no"}.get(item.achieved, "")
+    return {
+        "value": _plain(item.value),
+        "numerator": _plain(item.numerator),
+        "denominator": _plain(item.denominator),
+        "achieved": achieved,
+        "achieved_on": item.achieved_on.isoformat() if item.achieved_on else "",
+        "note": item.note,
+        "version": item.version,
+    }
+
+
+def _plain(value) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def task_report_initial(item) -> dict:
+    if item is None:
+        return {"version": 0}
+    return {
+        "progress": item.progress,
+        "progress_text": item.progress_text,
+        "problems": item.problems,
+        "next_steps": item.next_steps,
+        "note": item.note,
+        "version": item.version,
+    }

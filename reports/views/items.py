@@ -1,0 +1,169 @@
+"""One figure or task report: its value, status, evidence, full history, and the workflow buttons."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from targets.models import Indicator
+from tasks.models import Task
+
+from ..forms import EvidenceForm, ReasonForm
+from ..models import ReopenRequest, Submission, TaskReport
+from ..selectors import (
+    evidence_visible_to,
+    item_history,
+    unit_reports_indicator,
+    unit_reports_task,
+    user_can_report_for,
+    user_can_review,
+)
+from ..services import (
+    evidence_add,
+    evidence_delete,
+    figure_save,
+    item_approve,
+    item_reopen,
+    item_return,
+    item_submit,
+    reopen_request_create,
+    reopen_request_decide,
+    task_report_save,
+)
+from .sheet import sheet_scope
+
+ACTIONS = ("submit", "approve", "return", "reopen", "request_reopen", "upload")
+
+
+def _item(request: HttpRequest, unit_code: str, period_code: str, kind: str, pk: int):
+    """The obligation's subject and its item (None before anything was saved); 404 outside the user's scope."""
+    unit, period = sheet_scope(request, unit_code, period_code)
+    if kind not in ("figure", "task"):
+        raise Http404("未知类型")
+    if kind == "figure":
+        subject = get_object_or_404(Indicator, pk=pk, plan=period.plan)
+        if not unit_reports_indicator(unit=unit, indicator=subject):
+            raise PermissionDenied(f"指标 {subject.code} 不由{unit.name}报送")
+        item = Submission.objects.filter(indicator=subject, unit=unit, period=period).first()
+    else:
+        subject = get_object_or_404(Task, pk=pk, plan=period.plan)
+        if not unit_reports_task(unit=unit, task=subject):
+            raise PermissionDenied(f"任务 {subject.code} 不由{unit.name}报告")
+        item = TaskReport.objects.filter(task=subject, unit=unit, period=period).first()
+    return unit, period, subject, item
+
+
+def item_detail(request: HttpRequest, unit_code: str, period_code: str, kind: str, pk: int) -> HttpResponse:
+    unit, period, subject, item = _item(request, unit_code, period_code, kind, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ACTIONS:
+            raise PermissionDenied("未知操作")
+        try:
+            if item is None:
+                if action != "upload":
+                    raise ValidationError("此项还没有填报，请先在填报表中填写")
+                # Evidence can be attached before any figure is typed: an empty draft holds it.
+                save = figure_save if kind == "figure" else task_report_save
+                key = "indicator" if kind == "figure" else "task"
+                item = save(
+                    user=request.user,
+                    unit=unit,
+                    period=period,
+                    data={},
+                    expected_version=None,
+                    **{key: subject},
+                )
+            _act(request, action, item)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        return redirect(request.path)
+    return render(
+        request,
+        "reports/item.html",
+        {
+            "unit": unit,
+            "period": period,
+            "kind": kind,
+            "subject": subject,
+            "item": item,
+            "history": item_history(item=item) if item else [],
+            "evidence": list(item.evidence.all()) if item else [],
+            "reopen_requests": list(item.reopen_requests.select_related("requested_by", "decided_by"))
+            if item
+            else [],
+            "can_report": user_can_report_for(user=request.user, unit=unit),
+            "can_review": user_can_review(user=request.user),
+            "reason_form": ReasonForm(),
+            "evidence_form": EvidenceForm(),
+        },
+    )
+
+
+def _act(request: HttpRequest, action: str, item) -> None:
+    user, reason = request.user, request.POST.get("reason", "")
+    if action == "submit":
+        done = item_submit(user=user, item=item)
+        messages.success(
+            request, "已提交，等待领导小组办公室审核。" if done else "此项已经提交过，无需重复提交。"
+        )
+    elif action == "approve":
+        done = item_approve(user=user, item=item)
+        messages.success(request, "已审核通过并锁定。" if done else "此项已经审核过。")
+    elif action == "return":
+        done = item_return(user=user, item=item, reason=reason)
+        messages.success(request, "已退回填报单位。" if done else "此项已经退回过。")
+    elif action == "reopen":
+        done = item_reopen(user=user, item=item, reason=reason)
+        messages.success(
+            request, "已重新打开，填报单位可以修改。" if done else "此项不是已审核状态，无需重新打开。"
+        )
+    elif action == "request_reopen":
+        reopen_request_create(user=user, item=item, reason=reason)
+        messages.success(request, "申请已提交，等待领导小组办公室处理。")
+    elif action == "upload":
+        form = EvidenceForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ValidationError("请选择要上传的文件")
+        evidence = evidence_add(user=user, item=item, upload=form.cleaned_data["file"])
+        messages.success(request, f"已上传佐证材料“{evidence.original_name}”。")
+
+
+def evidence_download(request: HttpRequest, token: str) -> FileResponse:
+    """A supporting document, only for those who may see its item."""
+    evidence = get_object_or_404(evidence_visible_to(user=request.user), token=token)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@require_POST
+def evidence_remove(request: HttpRequest, token: str) -> HttpResponse:
+    evidence = get_object_or_404(evidence_visible_to(user=request.user), token=token)
+    back = request.POST.get("next", "/")
+    try:
+        evidence_delete(user=request.user, evidence=evidence)
+        messages.success(request, f"已删除“{evidence.original_name}”。")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect(back if back.startswith("/") and not back.startswith("//") else "/")
+
+
+@require_POST
+def reopen_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    reopen = get_object_or_404(ReopenRequest, pk=pk)
+    try:
+        reopen_request_decide(
+            user=request.user,
+            request=reopen,
+            grant=request.POST.get("grant") == "1",
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, "已处理重新打开申请。")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("review")

@@ -1,0 +1,71 @@
+"""The office's review queue: approve or return submitted figures and task reports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ..filters import SubmissionQueueFilter, TaskReportQueueFilter
+from ..models import Status, Submission, TaskReport
+from ..selectors import reopen_requests_pending, review_queue, review_queue_task_reports, user_can_review
+from ..services import item_approve, item_return
+from .sheet import sheet_scope
+
+
+def _check(request: HttpRequest) -> None:
+    if not user_can_review(user=request.user):
+        raise PermissionDenied("只有领导小组办公室可以审核")
+
+
+def review(request: HttpRequest) -> HttpResponse:
+    _check(request)
+    figures = SubmissionQueueFilter(request.GET, queryset=review_queue(user=request.user))
+    task_reports = TaskReportQueueFilter(request.GET, queryset=review_queue_task_reports(user=request.user))
+    return render(
+        request,
+        "reports/review.html",
+        {"figures": figures, "task_reports": task_reports, "reopen_requests": reopen_requests_pending()},
+    )
+
+
+@require_POST
+def review_act(request: HttpRequest) -> HttpResponse:
+    """Approve or return the selected items. All selected or none: one refusal stops the batch."""
+    _check(request)
+    action = request.POST.get("action")
+    figures = list(Submission.objects.filter(pk__in=request.POST.getlist("figure")))
+    reports = list(TaskReport.objects.filter(pk__in=request.POST.getlist("task_report")))
+    if not figures and not reports:
+        messages.error(request, "请先勾选要处理的项目")
+        return redirect(request.POST.get("next") or "review")
+    try:
+        with transaction.atomic():
+            for item in figures + reports:
+                if action == "approve":
+                    item_approve(user=request.user, item=item)
+                elif action == "return":
+                    item_return(user=request.user, item=item, reason=request.POST.get("reason", ""))
+                else:
+                    raise ValidationError("未知操作")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages) + "（本次未处理任何项目）")
+    else:
+        verb = "审核通过" if action == "approve" else "退回"
+        messages.success(request, f"已{verb}{len(figures) + len(reports)}项。")
+    return redirect(request.POST.get("next") or "review")
+
+
+@require_POST
+def approve_sheet(request: HttpRequest, unit_code: str, period_code: str) -> HttpResponse:
+    """Approve every submitted item of one unit's quarterly sheet."""
+    _check(request)
+    unit, period = sheet_scope(request, unit_code, period_code)
+    count = 0
+    with transaction.atomic():
+        for model in (Submission, TaskReport):
+            for item in model.objects.filter(unit=unit, period=period, status=Status.SUBMITTED):
+                count += item_approve(user=request.user, item=item)
+    messages.success(request, f"已审核通过{unit.name}{period.label}的{count}项。")
+    return redirect("review")

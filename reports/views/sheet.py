@@ -1,0 +1,194 @@
+"""The quarterly data-entry sheet of a unit: every obligation on one page, like a paper form."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from targets.models import Period
+from targets.periods import parse_period_code, portal_today
+from tasks.selectors import plan_current
+from units.models import Unit
+from units.selectors import units_visible_to
+
+from ..forms import FigureForm, TaskReportForm, figure_initial, task_report_initial
+from ..models import Evidence, Status, Submission, TaskReport
+from ..selectors import SheetRow, periods_open, sheet_groups, unit_sheet_summaries, user_can_report_for
+from ..services import StaleEditError, figure_save, item_submit, task_report_save
+
+
+def sheet_scope(request: HttpRequest, unit_code: str, period_code: str) -> tuple[Unit, Period]:
+    """The unit and quarter of a sheet URL, or 404 when the user may not see that unit or the quarter is unknown."""
+    unit = get_object_or_404(units_visible_to(user=request.user), code=unit_code)
+    plan = plan_current()
+    try:
+        year, quarter = parse_period_code(period_code)
+    except ValueError:
+        raise Http404("季度编号无效") from None
+    period = get_object_or_404(Period.objects.select_related("plan"), plan=plan, year=year, quarter=quarter)
+    return unit, period
+
+
+def report_index(request: HttpRequest) -> HttpResponse:
+    """Which sheets the user can open: its own unit's quarters, or for the office every unit's current quarter."""
+    plan = plan_current()
+    if plan is None:
+        raise Http404("还没有工作方案")
+    periods = periods_open(plan=plan)
+    units = units_visible_to(user=request.user)
+    if not units.exists():
+        raise PermissionDenied("您的角色不填报数据")
+    return render(
+        request,
+        "reports/report_index.html",
+        {
+            "plan": plan,
+            "summaries": unit_sheet_summaries(units=units, periods=periods),
+            "today": portal_today(),
+        },
+    )
+
+
+@dataclass
+class BoundRow:
+    row: SheetRow
+    form: FigureForm | TaskReportForm
+    version: int = 0  # what the page sends back as the version this person's edit is based on
+
+    @property
+    def editable(self) -> bool:
+        return self.row.item is None or self.row.item.is_editable
+
+
+def _bind(rows: list[SheetRow], data=None) -> list[BoundRow]:
+    bound = []
+    for row in rows:
+        if row.indicator:
+            form = FigureForm(data, prefix=row.key, indicator=row.indicator, initial=figure_initial(row.item))
+        else:
+            form = TaskReportForm(data, prefix=row.key, initial=task_report_initial(row.item))
+        bound.append(BoundRow(row=row, form=form, version=row.version))
+    return bound
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(None if field == "__all__" or field not in form.fields else field, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def sheet(request: HttpRequest, unit_code: str, period_code: str) -> HttpResponse:
+    unit, period = sheet_scope(request, unit_code, period_code)
+    can_edit = user_can_report_for(user=request.user, unit=unit) and period.start <= portal_today()
+    groups = sheet_groups(unit=unit, period=period)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("您不能填报此表")
+        action = request.POST.get("action", "save")
+        failed = saved = submitted = 0
+        bound_groups = []
+        for group in groups:
+            bound = _bind(group.rows, request.POST)
+            bound_groups.append((group, bound))
+            for entry in bound:
+                if not entry.editable:
+                    continue
+                form, row = entry.form, entry.row
+                if not form.is_valid():
+                    failed += 1
+                    continue
+                item, submit, changed = row.item, _wants_submit(form, action), form.changed_content()
+                try:
+                    if changed:
+                        item = _save_row(request, unit, period, row, form)
+                        saved += 1
+                    if submit and item is None:
+                        form.add_error(None, "此项尚未填写，不能提交")
+                        failed += 1
+                    elif submit:
+                        submitted += item_submit(user=request.user, item=item)
+                except StaleEditError as error:
+                    form.add_error(None, error.messages)
+                    failed += 1
+                except ValidationError as error:
+                    _add_errors(form, error)
+                    failed += 1
+        if failed:
+            _refresh_items(unit, period, bound_groups)
+            messages.error(
+                request,
+                f"有{failed}项需要修改（见标红处），其余内容已处理：保存{saved}项，提交{submitted}项。您输入的内容都还在页面上。",
+            )
+            return render(
+                request, "reports/sheet.html", _context(request, unit, period, bound_groups, can_edit)
+            )
+        messages.success(request, f"已保存{saved}项" + (f"，已提交{submitted}项" if submitted else "") + "。")
+        return redirect(reverse("sheet", args=[unit.code, period.code]) + "?saved=1")
+    bound_groups = [(group, _bind(group.rows)) for group in groups]
+    return render(request, "reports/sheet.html", _context(request, unit, period, bound_groups, can_edit))
+
+
+def _refresh_items(unit: Unit, period: Period, bound_groups) -> None:
+    """After a partly failed post the page is shown again with what was typed; rows saved meanwhile show their
+    new status and carry their new version, so the next save is not mistaken for someone else's older edit."""
+    evidence = Prefetch("evidence", Evidence.objects.order_by("uploaded_at"))
+    figures = {
+        s.indicator_id: s
+        for s in Submission.objects.filter(unit=unit, period=period).prefetch_related(evidence)
+    }
+    reports = {
+        r.task_id: r for r in TaskReport.objects.filter(unit=unit, period=period).prefetch_related(evidence)
+    }
+    for _, bound in bound_groups:
+        for entry in bound:
+            row = entry.row
+            row.item = figures.get(row.indicator.pk) if row.indicator else reports.get(row.task.pk)
+            entry.version = row.version
+
+
+def _wants_submit(form, action: str) -> bool:
+    return action == "submit_all" or (action == "submit_selected" and form.cleaned_data.get("submit"))
+
+
+def _save_row(request: HttpRequest, unit: Unit, period: Period, row: SheetRow, form):
+    data = form.cleaned_data
+    if row.indicator:
+        return figure_save(
+            user=request.user,
+            unit=unit,
+            period=period,
+            indicator=row.indicator,
+            data=data,
+            expected_version=data.get("version"),
+        )
+    return task_report_save(
+        user=request.user,
+        unit=unit,
+        period=period,
+        task=row.task,
+        data=data,
+        expected_version=data.get("version"),
+    )
+
+
+def _context(request, unit, period, bound_groups, can_edit) -> dict:
+    rows = [entry for _, bound in bound_groups for entry in bound]
+    return {
+        "unit": unit,
+        "period": period,
+        "groups": bound_groups,
+        "can_edit": can_edit,
+        "counts": {
+            "未填": sum(1 for e in rows if not e.row.status),
+            **{status.label: sum(1 for e in rows if e.row.status == status) for status in Status},
+        },
+        "total": len(rows),
+        "storage_key": f"sheet:{request.user.pk}:{unit.code}:{period.code}",
+        "saved": request.GET.get("saved") == "1",
+    }

@@ -1,0 +1,171 @@
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reports.models import Evidence, Status, Submission, TaskReport
+from tests.conftest import PASSWORD
+from units.models import User
+
+from .factories import indicator, task
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def in_2024q1(settings):
+    settings.PORTAL_TODAY = "2024-01-05"
+
+
+@pytest.fixture
+def jingyang(make_user, client):
+    user = make_user("jy", User.Role.REPORTER, "jingyang")
+    assert client.login(username=user.username, password=PASSWORD)
+    return user
+
+
+def sheet_url(unit="jingyang", quarter="2023Q4"):
+    return reverse("sheet", args=[unit, quarter])
+
+
+def test_the_sheet_lists_every_obligation_of_the_unit(client, plan, jingyang):
+    page = client.get(sheet_url()).content.decode()
+    for code in ("1.1", "2.3", "4.5", "5.4"):
+        assert f'id="row-f{indicator(plan, code).pk}"' in page
+    assert f'id="row-f{indicator(plan, "3.1").pk}"' not in page
+    assert f'id="row-t{task(plan, "二(一)2").pk}"' in page
+    assert f'id="row-t{task(plan, "二(二)7").pk}"' not in page
+
+
+def test_saving_a_draft_keeps_values_and_a_bad_row_keeps_what_was_typed(client, plan, jingyang):
+    good, bad = indicator(plan, "1.1").pk, indicator(plan, "1.4").pk
+    response = client.post(
+        sheet_url(),
+        {
+            f"f{good}-value": "61",
+            f"f{good}-version": "0",
+            f"f{bad}-value": "很多",
+            f"f{bad}-version": "0",
+            "action": "save",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "有1项需要修改" in page
+    assert "季末数应为数字，您填写的是“很多”" in page
+    assert 'value="很多"' in page
+    assert Submission.objects.get().value == Decimal("61")
+
+
+def test_submit_all_then_the_office_returns_then_the_unit_sees_the_reason(
+    client, plan, jingyang, office_user
+):
+    ind = indicator(plan, "1.1")
+    client.post(
+        sheet_url(),
+        {
+            f"f{ind.pk}-value": "61",
+            f"f{ind.pk}-version": "0",
+            f"f{ind.pk}-submit": "on",
+            "action": "submit_selected",
+        },
+    )
+    figure = Submission.objects.get()
+    assert figure.status == Status.SUBMITTED
+    client.force_login(office_user)
+    client.post(
+        reverse("review_act"), {"figure": [figure.pk], "action": "return", "reason": "请与统计口径核对"}
+    )
+    client.force_login(jingyang)
+    page = client.get(sheet_url()).content.decode()
+    assert "已退回，请修改后重新提交" in page
+    assert "请与统计口径核对" in page
+    assert page.index("已退回，请修改后重新提交") < page.index("指标 · 1.")
+
+
+def test_a_crafted_post_for_another_units_sheet_is_refused_and_stores_nothing(client, plan, jingyang):
+    ind = indicator(plan, "1.1")
+    response = client.post(
+        sheet_url("guanghan"), {f"f{ind.pk}-value": "61", f"f{ind.pk}-version": "0", "action": "save"}
+    )
+    assert response.status_code == 404
+    assert not Submission.objects.exists()
+
+
+def test_a_crafted_field_for_an_indicator_not_on_the_sheet_is_ignored(client, plan, jingyang):
+    court = indicator(plan, "3.1")
+    client.post(
+        sheet_url(), {f"f{court.pk}-numerator": "1", f"f{court.pk}-denominator": "2", "action": "save"}
+    )
+    assert not Submission.objects.exists()
+
+
+def test_a_stale_save_from_the_sheet_shows_the_other_value(client, plan, jingyang, office_user):
+    ind = indicator(plan, "1.1")
+    client.post(sheet_url(), {f"f{ind.pk}-value": "61", f"f{ind.pk}-version": "0", "action": "save"})
+    client.force_login(office_user)
+    client.post(sheet_url(), {f"f{ind.pk}-value": "63", f"f{ind.pk}-version": "1", "action": "save"})
+    client.force_login(jingyang)
+    response = client.post(
+        sheet_url(), {f"f{ind.pk}-value": "70", f"f{ind.pk}-version": "1", "action": "save"}
+    )
+    assert "当前内容：63" in response.content.decode()
+    assert Submission.objects.get().value == Decimal("63")
+
+
+def test_a_double_submit_from_the_sheet_changes_state_once(client, plan, jingyang):
+    ind = indicator(plan, "1.1")
+    data = {f"f{ind.pk}-value": "61", f"f{ind.pk}-version": "0", "action": "submit_all"}
+    client.post(sheet_url(), data)
+    client.post(sheet_url(), data)
+    figure = Submission.objects.get()
+    assert figure.status == Status.SUBMITTED
+    assert figure.history.filter(history_change_reason="提交").count() == 1
+
+
+def test_task_reports_are_saved_from_the_sheet(client, plan, jingyang):
+    t = task(plan, "二(一)2")
+    client.post(
+        sheet_url(),
+        {
+            f"t{t.pk}-progress": "in_progress",
+            f"t{t.pk}-progress_text": "旌阳区强县建设方案已印发",
+            f"t{t.pk}-version": "0",
+            "action": "save",
+        },
+    )
+    report = TaskReport.objects.get()
+    assert (report.progress, report.unit.code) == ("in_progress", "jingyang")
+
+
+def test_evidence_upload_is_checked_by_content_and_downloadable_only_in_scope(
+    client, plan, jingyang, make_user
+):
+    ind = indicator(plan, "1.1")
+    url = reverse("item_detail", args=["jingyang", "2023Q4", "figure", ind.pk])
+    client.post(url, {"action": "upload", "file": SimpleUploadedFile("假的.pdf", b"MZ\x90\x00not a pdf")})
+    assert not Evidence.objects.exists()
+    client.post(url, {"action": "upload", "file": SimpleUploadedFile("名单.pdf", PDF)})
+    evidence = Evidence.objects.get()
+    assert client.get(reverse("evidence_download", args=[evidence.token])).status_code == 200
+    other = make_user("gh", User.Role.REPORTER, "guanghan")
+    client.force_login(other)
+    assert client.get(reverse("evidence_download", args=[evidence.token])).status_code == 404
+
+
+def test_the_item_page_shows_every_step_of_the_history(client, plan, jingyang, office_user):
+    ind = indicator(plan, "1.1")
+    client.post(sheet_url(), {f"f{ind.pk}-value": "61", f"f{ind.pk}-version": "0", "action": "submit_all"})
+    client.force_login(office_user)
+    url = reverse("item_detail", args=["jingyang", "2023Q4", "figure", ind.pk])
+    client.post(url, {"action": "approve"})
+    page = client.get(url).content.decode()
+    for step in ("新建草稿", "提交", "审核通过"):
+        assert step in page
+    assert "数值：— → 61" in page
+
+
+def test_reporters_cannot_open_the_review_queue(client, plan, jingyang):
+    assert client.get(reverse("review")).status_code == 403
+    assert client.post(reverse("review_act"), {"action": "approve"}).status_code == 403
