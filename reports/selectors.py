@@ -1,9 +1,11 @@
 """Reads for quarterly reporting: who may report or review, the obligations of a unit, its sheet, the queue."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_today
@@ -221,6 +223,8 @@ def _display(model_field, value) -> str:
         return f"{value.normalize():f}"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if model_field.is_relation:
         return str(model_field.related_model.objects.filter(pk=value).first() or value)
     return str(value)

@@ -23,10 +23,19 @@ def review(request: HttpRequest) -> HttpResponse:
     _check(request)
     figures = SubmissionQueueFilter(request.GET, queryset=review_queue(user=request.user))
     task_reports = TaskReportQueueFilter(request.GET, queryset=review_queue_task_reports(user=request.user))
+    sheets = sorted(
+        {(item.unit, item.period) for item in [*figures.qs, *task_reports.qs]},
+        key=lambda pair: (pair[1].year, pair[1].quarter, pair[0].position),
+    )
     return render(
         request,
         "reports/review.html",
-        {"figures": figures, "task_reports": task_reports, "reopen_requests": reopen_requests_pending()},
+        {
+            "figures": figures,
+            "task_reports": task_reports,
+            "sheets": sheets,
+            "reopen_requests": reopen_requests_pending(),
+        },
     )
 
 

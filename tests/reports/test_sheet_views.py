@@ -169,3 +169,62 @@ def test_the_item_page_shows_every_step_of_the_history(client, plan, jingyang, o
 def test_reporters_cannot_open_the_review_queue(client, plan, jingyang):
     assert client.get(reverse("review")).status_code == 403
     assert client.post(reverse("review_act"), {"action": "approve"}).status_code == 403
+
+
+def test_the_office_approves_a_whole_unit_sheet_at_once(client, plan, jingyang, office_user):
+    one, two = indicator(plan, "1.1"), indicator(plan, "1.2")
+    client.post(
+        sheet_url(),
+        {
+            f"f{one.pk}-value": "61",
+            f"f{one.pk}-version": "0",
+            f"f{two.pk}-value": "210",
+            f"f{two.pk}-version": "0",
+            f"f{one.pk}-submit": "on",
+            f"f{two.pk}-submit": "on",
+            "action": "submit_selected",
+        },
+    )
+    client.force_login(office_user)
+    assert "通过旌阳区人民政府 2023Q4全部已提交项" in client.get(reverse("review")).content.decode()
+    client.post(reverse("approve_sheet", args=["jingyang", "2023Q4"]))
+    assert set(Submission.objects.values_list("status", flat=True)) == {Status.APPROVED}
+
+
+def test_a_batch_return_without_reason_changes_nothing(client, plan, jingyang, office_user):
+    one = indicator(plan, "1.1")
+    client.post(sheet_url(), {f"f{one.pk}-value": "61", f"f{one.pk}-version": "0", "action": "submit_all"})
+    client.force_login(office_user)
+    response = client.post(
+        reverse("review_act"),
+        {"figure": [Submission.objects.get().pk], "action": "return", "reason": ""},
+        follow=True,
+    )
+    assert "请填写退回原因" in response.content.decode()
+    assert Submission.objects.get().status == Status.SUBMITTED
+
+
+def test_the_sheet_page_runs_a_bounded_number_of_queries(
+    client, plan, jingyang, django_assert_max_num_queries
+):
+    one, two = indicator(plan, "1.1"), indicator(plan, "1.2")
+    client.post(
+        sheet_url(),
+        {
+            f"f{one.pk}-value": "61",
+            f"f{one.pk}-version": "0",
+            f"f{two.pk}-value": "3",
+            f"f{two.pk}-version": "0",
+            "action": "save",
+        },
+    )
+    with django_assert_max_num_queries(30):
+        assert client.get(sheet_url()).status_code == 200
+
+
+def test_history_shows_times_in_shanghai_time_not_raw_utc(client, plan, jingyang):
+    one = indicator(plan, "1.1")
+    client.post(sheet_url(), {f"f{one.pk}-value": "61", f"f{one.pk}-version": "0", "action": "submit_all"})
+    page = client.get(reverse("item_detail", args=["jingyang", "2023Q4", "figure", one.pk])).content.decode()
+    assert "提交时间：— → " in page
+    assert "+00:00" not in page
