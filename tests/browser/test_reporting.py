@@ -123,6 +123,20 @@ def test_kjj_reports_its_tasks(demo, live_server, page, login):
     expect(target.locator(".status")).to_have_text("已提交")
     assert TaskReport.objects.get(task=navigation).status == Status.SUBMITTED
 
+    page.get_by_role("button", name="退出").click()
+    login("office")
+    page.get_by_role("link", name="审核").click()
+    queue = page.get_by_test_id("task-queue")
+    expect(queue).to_contain_text("实施知识产权导航工程")
+    queue.get_by_label("选择 二(四)1 市科技局").check()
+    page.get_by_role("button", name="审核通过勾选项").click()
+    expect(page.locator(".messages")).to_contain_text("已审核通过1项")
+    page.goto(f"{live_server.url}/report/kjj/2023Q4/task/{navigation.pk}/")
+    history = page.get_by_test_id("history")
+    for step in ("新建草稿", "保存草稿", "提交", "审核通过"):
+        expect(history).to_contain_text(step)
+    expect(history).to_contain_text("存在问题：— → 专利数据库采购尚未完成")
+
 
 def _fill_template(path, values: dict[str, object]) -> bytes:
     book = openpyxl.load_workbook(path)
