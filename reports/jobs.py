@@ -3,9 +3,11 @@
 from celery import shared_task
 from django.core.mail import send_mail
 
-from targets.models import WorkPlan
+from targets.models import Indicator, WorkPlan
 from tasks.selectors import plan_problems
 from units.models import User
+
+from .rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 
 
 @shared_task
@@ -35,3 +37,18 @@ def plan_check_all() -> int:
     for plan_id in plan_ids:
         plan_check.delay(plan_id)
     return len(plan_ids)
+
+
+@shared_task
+def rollup_indicator(indicator_id: int) -> int:
+    """Rebuild one indicator's rollup (queued after an approval or a reopen commits). Returns rows written."""
+    indicator = Indicator.objects.filter(pk=indicator_id).first()
+    return rollup_rebuild_indicator(indicator=indicator) if indicator else 0
+
+
+@shared_task
+def rollup_all() -> int:
+    """The nightly rebuild of every active plan's rollups. Returns rows written (0 when all were up to date)."""
+    return sum(
+        rollup_rebuild_plan(plan=plan) for plan in WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE)
+    )

@@ -226,3 +226,38 @@ class ReopenRequest(models.Model):
     @property
     def item(self) -> ReportItem:
         return self.submission or self.task_report
+
+
+class Rollup(models.Model):
+    """An indicator's value for one quarter: for the city (unit empty) by the aggregation rule, or one unit's
+    approved figure. Rebuilt from approved submissions only; never edited by hand."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rollups")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="rollups")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="rollups")
+    value = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+    numerator = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+    denominator = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+    achieved_on = models.DateField(null=True)
+    reported = models.PositiveIntegerField(default=0)  # units with an approved figure
+    expected = models.PositiveIntegerField(default=0)  # units that report the indicator
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("汇总值")
+        verbose_name_plural = _("汇总值")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                condition=Q(unit__isnull=True),
+                name="one_city_value_per_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period", "unit"],
+                condition=Q(unit__isnull=False),
+                name="one_unit_value_per_quarter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period} {self.unit or '全市'}: {self.value}"

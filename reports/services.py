@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from targets.models import Indicator, Period
-from targets.periods import portal_today
+from targets.periods import portal_now, portal_today
 from tasks.models import Task
 from units.models import Unit, User
 
 from .evidence import evidence_sniff
+from .jobs import rollup_indicator
 from .models import Evidence, ReopenRequest, ReportItem, Status, Submission, TaskReport
 from .selectors import (
     period_previous,
@@ -72,6 +73,9 @@ def _save(item: ReportItem, *, user: User, reason: str, fields: list[str]) -> No
     item._history_user = user
     item._change_reason = reason
     item.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    if isinstance(item, Submission) and "status" in fields:
+        # An approval adds a figure to the rollup, a reopen takes it out: rebuild once the change commits.
+        rollup_indicator.delay_on_commit(item.indicator_id)
 
 
 def _save_item(
@@ -217,7 +221,7 @@ def item_submit(*, user: User, item: ReportItem) -> bool:
     if errors:
         raise ValidationError(errors)
     resubmit = item.status == Status.RETURNED
-    item.status, item.submitted_by, item.submitted_at = Status.SUBMITTED, user, timezone.now()
+    item.status, item.submitted_by, item.submitted_at = Status.SUBMITTED, user, portal_now()
     _save(
         item,
         user=user,
@@ -241,7 +245,7 @@ def item_approve(*, user: User, item: ReportItem) -> bool:
         return False
     if item.status != Status.SUBMITTED:
         raise ValidationError(f"此项{item.get_status_display()}，只有已提交的数据可以审核")
-    item.status, item.reviewed_by, item.reviewed_at = Status.APPROVED, user, timezone.now()
+    item.status, item.reviewed_by, item.reviewed_at = Status.APPROVED, user, portal_now()
     item.return_reason = ""
     _save(
         item, user=user, reason="审核通过", fields=["status", "reviewed_by", "reviewed_at", "return_reason"]
@@ -262,7 +266,7 @@ def item_return(*, user: User, item: ReportItem, reason: str) -> bool:
     if item.status != Status.SUBMITTED:
         raise ValidationError(f"此项{item.get_status_display()}，只有已提交的数据可以退回")
     item.status, item.return_reason = Status.RETURNED, reason
-    item.reviewed_by, item.reviewed_at = user, timezone.now()
+    item.reviewed_by, item.reviewed_at = user, portal_now()
     _save(
         item,
         user=user,
@@ -320,7 +324,7 @@ def reopen_request_decide(
     if not grant and not note:
         raise ValidationError("不同意时请写明理由")
     request.decision = ReopenRequest.Decision.GRANTED if grant else ReopenRequest.Decision.REFUSED
-    request.decision_note, request.decided_by, request.decided_at = note, user, timezone.now()
+    request.decision_note, request.decided_by, request.decided_at = note, user, portal_now()
     request.save(update_fields=["decision", "decision_note", "decided_by", "decided_at"])
     if grant:
         item = _lock(request.item)
@@ -346,7 +350,7 @@ def evidence_add(*, user: User, item: ReportItem, upload: UploadedFile) -> Evide
         content_type=content_type,
         size=upload.size,
         uploaded_by=user,
-        uploaded_at=timezone.now(),
+        uploaded_at=portal_now(),
     )
     evidence.file.save(evidence.token, upload, save=False)
     evidence.save()

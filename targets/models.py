@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,22 @@ class WorkPlan(models.Model):
         _("季后报送天数"), default=10, help_text=_("每季度结束后多少天内报送")
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    amber_ratio = models.DecimalField(
+        _("预警线"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.85"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("实际进度达到应有进度的这一比例以上为“预警”，以下为“滞后”"),
+    )
+    rate_amber_points = models.DecimalField(
+        _("比率预警幅度（百分点）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("比率类指标低于目标不超过这么多个百分点为“预警”"),
+    )
     source_text = models.TextField(_("方案原文"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -260,3 +276,20 @@ def _plain_number(value: Decimal | None) -> str:
         return ""
     normalized = value.normalize()
     return f"{normalized:f}"
+
+
+class IndicatorMilestone(models.Model):
+    """An office-set waypoint on an indicator's expected path (e.g. the value due at the end of each year)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
+    date = models.DateField(_("日期"))
+    value = models.DecimalField(_("应达到的值"), max_digits=18, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("阶段目标")
+        verbose_name_plural = _("阶段目标")
+        ordering = ["indicator", "date"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "date"], name="one_milestone_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.date}: {self.value.normalize()}"

@@ -15,6 +15,14 @@ def portal_today() -> datetime.date:
     return timezone.localdate()
 
 
+def portal_now() -> datetime.datetime:
+    """Now, on the portal's today: the real time unless PORTAL_TODAY moves the calendar (tests, demo data)."""
+    now = timezone.localtime()
+    if settings.PORTAL_TODAY:
+        return now.replace(**dict(zip(("year", "month", "day"), portal_today().timetuple()[:3], strict=True)))
+    return now
+
+
 def quarter_of(day: datetime.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 

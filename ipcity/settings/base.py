@@ -135,6 +135,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # The beat schedule: each entry with its cron meaning. Filled as jobs land.
 CELERY_BEAT_SCHEDULE = {
+    # 02:00 every day: rebuild every rollup from the approved figures (catches anything a queued job missed).
+    "rollup-nightly": {
+        "task": "reports.jobs.rollup_all",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # 07:30 every day: e-mail the office what each active plan still lacks (baselines, units to confirm).
     "plan-check-daily": {
         "task": "reports.jobs.plan_check_all",

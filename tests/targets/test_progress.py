@@ -1,0 +1,176 @@
+"""The progress engine, kind by kind and direction by direction, on plain values."""
+
+import datetime
+from decimal import Decimal as D
+
+from targets.progress import (
+    Point,
+    Status,
+    Target,
+    Thresholds,
+    counted_values,
+    effective_target,
+    expected_at,
+    progress_at,
+)
+
+START, END = datetime.date(2022, 7, 1), datetime.date(2025, 6, 30)
+QUARTER_ENDS = [
+    datetime.date(y, m, d)
+    for y, m, d in [(2022, 9, 30), (2022, 12, 31), (2023, 3, 31), (2023, 6, 30), (2023, 9, 30), (2023, 12, 31),
+                    (2024, 3, 31), (2024, 6, 30), (2024, 9, 30), (2024, 12, 31), (2025, 3, 31), (2025, 6, 30)]
+]  # fmt: skip
+
+
+def target(
+    kind="level",
+    value=None,
+    *,
+    direction="increase",
+    comparison=">=",
+    factor=None,
+    baseline=None,
+    milestones=(),
+):
+    return Target(
+        kind=kind, direction=direction, comparison=comparison, target_value=None if value is None else D(value),
+        factor=None if factor is None else D(factor), baseline_value=None if baseline is None else D(baseline),
+        start=START, target_date=END, milestones=milestones,
+    )  # fmt: skip
+
+
+def points(*values, **extra):
+    return [
+        Point(end=end, value=None if v is None else D(v), **extra)
+        for end, v in zip(QUARTER_ENDS, values, strict=False)
+    ]
+
+
+def at(t, pts, index=None, **kwargs):
+    return progress_at(t, pts, len(pts) - 1 if index is None else index, quarter_ends=QUARTER_ENDS, **kwargs)
+
+
+def test_level_counts_the_stock_at_quarter_end_not_a_sum():
+    result = at(target("level", 402, baseline=300), points(310, 320, 330))
+    assert result.value == D(330)
+
+
+def test_cumulative_is_the_running_sum_of_flows_never_the_last_flow():
+    result = at(target("cumulative", 22), points("1.5", "2", "0.5"))
+    assert result.value == D("4.0")
+    assert result.formula == "4 = 1.5 + 2 + 0.5"
+
+
+def test_cumulative_does_not_sum_a_quarter_twice_when_a_quarter_is_missing():
+    assert counted_values("cumulative", points("1", None, "2")) == [D(1), D(1), D(3)]
+
+
+def test_increment_counts_additions_since_plan_start():
+    result = at(target("increment", 15), points(1, 0, 2, 3))
+    assert result.value == D(6)
+
+
+def test_expected_path_is_a_straight_line_from_baseline_to_target():
+    t = target("level", 400, baseline=300)
+    assert expected_at(t, START, D(300)) == D(300)
+    assert expected_at(t, END, D(300)) == D(400)
+    midway = START + (END - START) / 2
+    assert abs(expected_at(t, midway, D(300)) - D(350)) < D("0.1")
+
+
+def test_office_milestones_override_the_straight_path():
+    t = target("level", 400, baseline=300, milestones=((datetime.date(2023, 6, 30), D(380)),))
+    assert expected_at(t, datetime.date(2023, 6, 30), D(300)) == D(380)
+
+
+def test_level_ahead_of_path_is_on_track_slightly_behind_is_warning_far_behind_is_lagging():
+    t = target("level", 400, baseline=300)
+    # After 4 quarters about a third of the way: expected ≈ 333.
+    assert at(t, points(310, 320, 330, 340)).status == Status.ON_TRACK
+    assert at(t, points(310, 320, 328, 330)).status == Status.WARNING
+    assert at(t, points(305, 305, 306, 306)).status == Status.LAGGING
+
+
+def test_a_target_already_met_stays_green_even_if_the_stock_later_dips():
+    t = target("level", 400, baseline=300)
+    result = at(t, points(320, 405, 398))
+    assert result.status == Status.MET
+
+
+def test_a_cumulative_target_met_is_met():
+    assert at(target("cumulative", 22), points(10, 8, 5)).status == Status.MET
+
+
+def test_lower_is_better_shows_green_when_it_falls():
+    t = target("relative", None, direction="decrease", comparison="<=", factor="0.9", baseline=100)
+    assert effective_target(t) == D(90)
+    falling = at(t, points(97, 95, 93, 92))
+    assert falling.status == Status.ON_TRACK
+    rising = at(t, points(100, 101, 103, 104))
+    assert rising.status == Status.LAGGING
+    reached = at(t, points(95, 89))
+    assert reached.status == Status.MET
+
+
+def test_relative_target_is_baseline_times_factor():
+    t = target("relative", None, factor=2, baseline="3.5")
+    result = at(t, points("3.6", "4.0"))
+    assert result.target == D(7)
+    assert "基线 3.5 × 2" in result.formula
+
+
+def test_relative_target_without_baseline_says_baseline_missing():
+    result = at(target("relative", None, factor=2), points("3.6", "4.0"))
+    assert result.status == Status.NO_BASELINE
+    assert result.label == "基线缺失"
+
+
+def test_rate_is_compared_with_its_threshold_and_shows_its_formula():
+    t = target("rate", 85)
+    ok = at(t, [Point(end=QUARTER_ENDS[0], value=D("86.00"), numerator=D(43), denominator=D(50))])
+    assert ok.status == Status.MET and ok.formula == "86% = 43 / 50"
+    assert at(t, points("82")).status == Status.WARNING
+    assert at(t, points("70")).status == Status.LAGGING
+
+
+def test_a_rate_that_met_its_threshold_before_but_not_now_is_not_met():
+    assert at(target("rate", 100), points(100, "96")).status == Status.WARNING
+
+
+def test_milestone_achieved_is_met_with_its_date():
+    pts = points(0, 0, 1)
+    pts[2] = Point(end=QUARTER_ENDS[2], value=D(1), achieved_on=datetime.date(2023, 2, 14))
+    result = at(target("milestone", 1), pts)
+    assert result.status == Status.MET
+    assert "2023-02-14" in result.formula
+
+
+def test_milestone_not_achieved_turns_amber_in_the_last_year_and_red_after_the_date():
+    t = target("milestone", 1)
+    assert at(t, points(0, 0)).status == Status.ON_TRACK
+    assert at(t, points(*[0] * 9)).status == Status.WARNING
+    assert at(t, points(*[0] * 12)).status == Status.LAGGING
+
+
+def test_nothing_approved_is_no_data():
+    result = at(target("level", 402, baseline=300), points(None, None))
+    assert (result.status, result.label) == (Status.NO_DATA, "未报")
+
+
+def test_projection_extends_the_recent_trend_to_the_target_date():
+    result = at(target("level", 400, baseline=300), points(310, 320, 330, 340))
+    # +10 a quarter for 8 more quarters → about 420 at 2025-06-30, meeting 400 around 2024-12-31.
+    assert D(415) < result.projected_end < D(425)
+    assert result.projected_met == datetime.date(2024, 12, 31)
+
+
+def test_thresholds_are_configurable():
+    t = target("level", 400, baseline=300)
+    pts = points(310, 320, 328, 330)
+    assert at(t, pts, thresholds=Thresholds(amber_ratio=D("0.95"))).status == Status.LAGGING
+
+
+def test_the_series_carries_actual_and_expected_for_every_quarter_so_far():
+    result = at(target("cumulative", 22), points(1, 2, 3))
+    assert [value for _, value, _ in result.series] == [D(1), D(3), D(6)]
+    assert all(expected is not None for _, _, expected in result.series)
