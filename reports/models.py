@@ -40,6 +40,8 @@ class ReportItem(models.Model):
         verbose_name=_("提交人"),
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # Timeliness counts the first submission: a correction after a return does not make a report late.
+    first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -222,11 +222,12 @@ def item_submit(*, user: User, item: ReportItem) -> bool:
         raise ValidationError(errors)
     resubmit = item.status == Status.RETURNED
     item.status, item.submitted_by, item.submitted_at = Status.SUBMITTED, user, portal_now()
+    item.first_submitted_at = item.first_submitted_at or item.submitted_at
     _save(
         item,
         user=user,
         reason="重新提交" if resubmit else "提交",
-        fields=["status", "submitted_by", "submitted_at"],
+        fields=["status", "submitted_by", "submitted_at", "first_submitted_at"],
     )
     return True
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from reports.models import ReopenRequest, Status, Submission, TaskReport
 from reports.services import (
@@ -286,3 +287,15 @@ def test_a_unit_cannot_report_a_task_it_is_not_assigned(plan, jingyang):
 def test_a_future_quarter_cannot_be_reported(plan, jingyang):
     with pytest.raises(ValidationError, match="尚未开始"):
         save(jingyang, "1.1", "60", plan, quarter="2024Q2")
+
+
+def test_timeliness_keeps_the_first_submission_time(plan, jingyang, office_user, settings):
+    figure = save(jingyang, "1.1", "60", plan)
+    item_submit(user=jingyang, item=figure)
+    item_return(user=office_user, item=figure, reason="请核对")
+    settings.PORTAL_TODAY = "2024-02-20"
+    figure = save(jingyang, "1.1", "58", plan)
+    item_submit(user=jingyang, item=figure)
+    figure.refresh_from_db()
+    assert timezone.localtime(figure.first_submitted_at).date().isoformat() == "2024-01-05"
+    assert timezone.localtime(figure.submitted_at).date().isoformat() == "2024-02-20"
