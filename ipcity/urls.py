@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import set_language
 
-from reports.views import excel, items, portal, review, sheet
+from reports.views import dashboard, excel, items, portal, review, sheet
 from targets import views as target_views
 from tasks import views as task_views
 from units import views as unit_views
@@ -38,6 +38,11 @@ urlpatterns = [
     path("review/act/", review.review_act, name="review_act"),
     path("review/" + REPORT.removeprefix("report/") + "approve/", review.approve_sheet, name="approve_sheet"),
     path("reopen/<int:pk>/decide/", items.reopen_decide, name="reopen_decide"),
+    path("dashboard/indicators/", dashboard.indicator_table, name="indicator_table"),
+    path("dashboard/indicators/<int:pk>/", dashboard.indicator_progress, name="indicator_progress"),
+    path("dashboard/reporting/", dashboard.heatmap, name="heatmap"),
+    path("dashboard/tasks/", dashboard.tasks_board, name="task_board"),
+    path("dashboard/units/", dashboard.league, name="league"),
     path("accounts/", unit_views.account_list, name="account_list"),
     path("admin/", admin.site.urls),
 ]

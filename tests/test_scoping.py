@@ -61,7 +61,11 @@ def jingyang_data(settings, plan, make_user, office_user):
         "code": "jingyang",
         "period_code": "2023Q4",
         "kind": "figure",
-        "pk": {"item_detail": indicator(plan, "1.1").pk, "reopen_decide": request.pk},
+        "pk": {
+            "item_detail": indicator(plan, "1.1").pk,
+            "reopen_decide": request.pk,
+            "indicator_progress": indicator(plan, "1.1").pk,
+        },
         "token": Evidence.objects.get().token,
         "plan_id": plan.pk,
     }

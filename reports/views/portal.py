@@ -1,9 +1,12 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from tasks.selectors import indicators_for_unit, plan_current, plan_problems, unit_task_routes
-from units.models import Unit, User
+from tasks.selectors import indicators_for_unit, plan_current, unit_task_routes
+from units.models import User
 from units.selectors import units_visible_to, user_sees_all_units
+
+from ..dashboard import period_current, unit_contributions, unit_quarters
+from .dashboard import dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,10 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("my_unit")
     if user.role in (User.Role.SYSADMIN, User.Role.AUDITOR):
         return redirect("account_list")
-    plan = plan_current()
-    units = Unit.objects.all()
-    problems = plan_problems(plan=plan) if plan and user.role == User.Role.OFFICE else []
-    return render(request, "reports/home.html", {"plan": plan, "units": units, "problems": problems})
+    return dashboard(request)
 
 
 def my_unit(request: HttpRequest) -> HttpResponse:
@@ -38,6 +38,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = plan_current()
     routes = unit_task_routes(unit=unit, plan=plan) if plan else []
     indicators = indicators_for_unit(unit=unit, plan=plan) if plan else []
+    current = period_current(plan=plan) if plan else None
     return render(
         request,
         "reports/unit_detail.html",
@@ -49,5 +50,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "safeguard_routes": [r for r in routes if r["task"].kind == "safeguard"],
             "indicators": indicators,
             "is_own_unit": request.user.unit_id == unit.pk,
+            "quarters": unit_quarters(unit=unit, plan=plan) if plan else [],
+            "period": current,
+            "contributions": unit_contributions(unit=unit, plan=plan, period=current) if current else [],
         },
     )

@@ -31,7 +31,7 @@ def test_guanghan_opens_a_task_and_reads_the_plans_text(demo, live_server, page,
 def test_office_reviews_the_plan_and_sees_what_it_must_complete(demo, live_server, page, login):
     login("office")
     expect(page.get_by_test_id("plan-problems")).to_contain_text("每万人高价值发明专利拥有量")
-    page.get_by_role("link", name="查看方案全文结构").click()
+    page.get_by_role("link", name="工作方案").click()
     expect(page.locator("#area-1")).to_contain_text("≥ 402 户")
     page.get_by_role("link", name="每万人高价值发明专利拥有量").first.click()
     expect(page.locator(".facts")).to_contain_text("基线 × 2")

@@ -1,0 +1,301 @@
+"""Reads for the office's dashboards: goal-area standing, reporting timeliness, task board, unit league.
+
+Each function runs a fixed number of queries however many units, quarters and figures there are.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+
+from targets.models import GoalArea, Indicator, Period, WorkPlan
+from targets.periods import portal_today
+from targets.progress import Status as Standing
+from tasks.models import Task, TaskResponsibility
+from units.models import Unit
+
+from .models import Rollup, Status, Submission, TaskReport
+from .progress import IndicatorStanding
+from .selectors import unit_obligation_counts, unit_sheet_summaries
+
+
+def period_current(*, plan: WorkPlan) -> Period | None:
+    """The quarter being reported now: the latest one that has ended by the portal's today (else the first)."""
+    today = portal_today()
+    periods = list(plan.periods.select_related("plan"))
+    ended = [p for p in periods if p.end < today]
+    return ended[-1] if ended else (periods[0] if periods else None)
+
+
+@dataclass
+class AreaCard:
+    area: GoalArea | None
+    title: str
+    counts: Counter = field(default_factory=Counter)  # colour → number of indicators
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def area_cards(*, plan: WorkPlan, standings: list[IndicatorStanding]) -> list[AreaCard]:
+    """Green/amber/red/grey counts per goal area (task indicators in a card of their own)."""
+    cards = {
+        area.pk: AreaCard(area=area, title=f"{area.number}. {area.headline}") for area in plan.areas.all()
+    }
+    tasks_card = AreaCard(area=None, title="任务中的指标")
+    for standing in standings:
+        card = cards.get(standing.indicator.area_id, tasks_card)
+        card.counts[standing.progress.colour] += 1
+    return [*cards.values(), *([tasks_card] if tasks_card.total else [])]
+
+
+# --- reporting timeliness --------------------------------------------------------------------------------------
+
+ON_TIME, LATE, MISSING, NOT_DUE, PENDING = "on_time", "late", "missing", "not_due", "pending"
+CELL_LABELS = {ON_TIME: "按时", LATE: "逾期报送", MISSING: "未报", NOT_DUE: "未到期", PENDING: "填报中"}
+
+
+@dataclass
+class Cell:
+    owed: int
+    on_time: int = 0
+    late: int = 0
+    due: datetime.date | None = None
+    is_due: bool = True
+
+    @property
+    def reported(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def state(self) -> str:
+        if self.reported >= self.owed:
+            return LATE if self.late else ON_TIME
+        if not self.is_due:
+            return NOT_DUE if not self.reported else PENDING
+        return MISSING
+
+    @property
+    def label(self) -> str:
+        return CELL_LABELS[self.state]
+
+
+@dataclass
+class Rates:
+    owed: int = 0
+    reported: int = 0
+    on_time: int = 0
+
+    @property
+    def completeness(self) -> float | None:
+        return None if not self.owed else self.reported / self.owed
+
+    @property
+    def timeliness(self) -> float | None:
+        return None if not self.owed else self.on_time / self.owed
+
+    def add(self, cell: Cell) -> None:
+        if cell.is_due:
+            self.owed += cell.owed
+            self.reported += cell.reported
+            self.on_time += cell.on_time
+
+
+@dataclass
+class Heatmap:
+    periods: list[Period]
+    rows: list[tuple[Unit, list[Cell], Rates]]
+    period_rates: list[Rates]
+    total: Rates
+
+
+def reporting_heatmap(*, plan: WorkPlan, units=None) -> Heatmap:
+    """Units × quarters: how many of each unit's obligations were submitted on time, late, or not at all."""
+    today = portal_today()
+    periods = list(plan.periods.select_related("plan"))
+    units = list(units if units is not None else Unit.objects.all())
+    owed = unit_obligation_counts(units=units, plan=plan)
+    first = defaultdict(Counter)  # (unit, period) → {date of first submission: n}
+    for model in (Submission, TaskReport):
+        rows = (
+            model.objects.filter(period__plan=plan, unit__in=units, first_submitted_at__isnull=False)
+            .annotate(day=TruncDate("first_submitted_at"))
+            .values("unit_id", "period_id", "day")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            first[(row["unit_id"], row["period_id"])][row["day"]] += row["n"]
+    period_rates = [Rates() for _ in periods]
+    total = Rates()
+    out_rows = []
+    for unit in units:
+        if not owed.get(unit.pk):
+            continue
+        cells, unit_rates = [], Rates()
+        for i, period in enumerate(periods):
+            days = first.get((unit.pk, period.pk), Counter())
+            cell = Cell(owed=owed[unit.pk], due=period.due_date, is_due=period.due_date < today)
+            cell.on_time = sum(n for day, n in days.items() if day <= period.due_date)
+            cell.late = sum(n for day, n in days.items() if day > period.due_date)
+            cells.append(cell)
+            for rates in (unit_rates, period_rates[i], total):
+                rates.add(cell)
+        out_rows.append((unit, cells, unit_rates))
+    return Heatmap(periods=periods, rows=out_rows, period_rates=period_rates, total=total)
+
+
+# --- task board --------------------------------------------------------------------------------------------------
+
+PROGRESS_ORDER = {"delayed": 0, "not_started": 1, "": 2, "in_progress": 3, "done": 4}
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    cells: dict[int, TaskReport | None]  # unit id → latest report (any status but draft)
+
+    @property
+    def delayed(self) -> int:
+        return sum(1 for r in self.cells.values() if r and r.progress == "delayed")
+
+
+def task_board(*, plan: WorkPlan) -> tuple[list[Unit], list[TaskRow]]:
+    """Tasks × responsible units with each unit's latest reported progress; tasks with delays first."""
+    assigned: dict[int, set[int]] = defaultdict(set)
+    for row in TaskResponsibility.objects.filter(task__plan=plan).prefetch_related("group__members"):
+        assigned[row.task_id].update(
+            [row.unit_id] if row.unit_id else [m.pk for m in row.group.members.all()]
+        )
+    latest: dict[tuple[int, int], TaskReport] = {}
+    reports = (
+        TaskReport.objects.filter(task__plan=plan)
+        .exclude(status=Status.DRAFT)
+        .order_by("period__year", "period__quarter")
+        .only("task_id", "unit_id", "progress", "status", "period_id", "progress_text")
+    )
+    for report in reports:
+        latest[(report.task_id, report.unit_id)] = report
+    units = [u for u in Unit.objects.all() if any(u.pk in ids for ids in assigned.values())]
+    tasks = Task.objects.filter(plan=plan).select_related("section").order_by("kind", "position")
+    rows = [TaskRow(task=t, cells={u: latest.get((t.pk, u)) for u in assigned[t.pk]}) for t in tasks]
+    rows.sort(key=lambda r: (-r.delayed, r.task.kind, r.task.position))
+    return units, rows
+
+
+# --- unit league -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LeagueRow:
+    unit: Unit
+    rates: Rates
+    returned: int
+    delayed_tasks: int
+    red_indicators: int
+
+    @property
+    def score(self) -> tuple:
+        return (
+            -(self.rates.timeliness or 0),
+            -(self.rates.completeness or 0),
+            self.returned,
+            self.red_indicators,
+        )
+
+
+def unit_league(*, plan: WorkPlan, heatmap: Heatmap, standings: list[IndicatorStanding]) -> list[LeagueRow]:
+    """Units ranked by on-time rate, then completeness, then fewest returned items and red indicators."""
+    lagging = [s.indicator.pk for s in standings if s.progress.status == Standing.LAGGING]
+    red = Counter(
+        Indicator.reporting_units.through.objects.filter(indicator_id__in=lagging).values_list(
+            "unit_id", flat=True
+        )
+    )
+    returned = Counter()
+    for model in (Submission, TaskReport):
+        for row in (
+            model.history.filter(period__plan=plan, history_change_reason__startswith="退回")
+            .values("unit_id")
+            .annotate(n=Count("history_id"))
+        ):
+            returned[row["unit_id"]] += row["n"]
+    delayed = Counter(
+        TaskReport.objects.filter(task__plan=plan, progress="delayed")
+        .exclude(status=Status.DRAFT)
+        .values_list("unit_id", flat=True)
+    )
+    rows = [
+        LeagueRow(
+            unit=u, rates=r, returned=returned[u.pk], delayed_tasks=delayed[u.pk], red_indicators=red[u.pk]
+        )
+        for u, _, r in heatmap.rows
+    ]
+    return sorted(rows, key=lambda r: r.score)
+
+
+def red_count(standings: list[IndicatorStanding]) -> int:
+    return sum(1 for s in standings if s.progress.status == Standing.LAGGING)
+
+
+# --- a unit's own page ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitQuarter:
+    period: Period
+    owed: int
+    submitted: int  # submitted or approved
+    returned: int
+
+    @property
+    def missing(self) -> int:
+        return self.owed - self.submitted
+
+    @property
+    def overdue(self) -> bool:
+        return self.missing > 0 and self.period.due_date < portal_today()
+
+
+def unit_quarters(*, unit: Unit, plan: WorkPlan) -> list[UnitQuarter]:
+    """Every quarter open for reporting with what the unit owes, has submitted and had returned; newest first."""
+    today = portal_today()
+    periods = [p for p in plan.periods.select_related("plan") if p.start <= today]
+    summaries = unit_sheet_summaries(units=[unit], periods=periods)
+    return [
+        UnitQuarter(
+            period=s.period,
+            owed=s.obligations,
+            submitted=s.by_status.get(Status.SUBMITTED, 0) + s.by_status.get(Status.APPROVED, 0),
+            returned=s.by_status.get(Status.RETURNED, 0),
+        )
+        for s in summaries
+    ]
+
+
+@dataclass
+class Contribution:
+    indicator: Indicator
+    own: Decimal | None
+    city: Decimal | None
+
+    @property
+    def share(self) -> float | None:
+        if self.own is None or not self.city or self.indicator.kind in ("rate", "milestone", "relative"):
+            return None
+        return float(self.own / self.city)
+
+
+def unit_contributions(*, unit: Unit, plan: WorkPlan, period: Period) -> list[Contribution]:
+    """For each indicator the unit reports: its approved figure this quarter beside the city value."""
+    indicators = list(Indicator.objects.filter(plan=plan, reporting_units=unit).order_by("position", "id"))
+    rows = Rollup.objects.filter(indicator__in=indicators, period=period).filter(
+        Q(unit=unit) | Q(unit__isnull=True)
+    )
+    own, city = {}, {}
+    for row in rows:
+        (own if row.unit_id else city)[row.indicator_id] = row.value
+    return [Contribution(indicator=i, own=own.get(i.pk), city=city.get(i.pk)) for i in indicators]

@@ -1,0 +1,79 @@
+import django_filters
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from targets.models import GoalArea, Indicator
+from targets.progress import fmt
+from units.models import Unit
+
+STATUS_CHOICES = [("green", "达标/正常"), ("amber", "预警"), ("red", "滞后"), ("grey", "未报/基线缺失")]
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    area = django_filters.ModelChoiceFilter(
+        queryset=GoalArea.objects.all(), label="目标领域", empty_label="全部领域"
+    )
+    kind = django_filters.ChoiceFilter(choices=Indicator.Kind.choices, label="类型", empty_label="全部类型")
+    unit = django_filters.ModelChoiceFilter(
+        field_name="reporting_units", queryset=Unit.objects.all(), label="报送单位", empty_label="全部单位"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, label="状态", empty_label="全部状态", method="keep"
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["area", "kind", "unit", "status"]
+
+    def keep(self, queryset, name, value):
+        return queryset  # status is computed from the rollups: the view filters the standings by it
+
+
+class StandingTable(tables.Table):
+    code = tables.Column(verbose_name="编号", accessor="indicator__code", attrs={"td": {"class": "code"}})
+    name = tables.Column(verbose_name="指标", accessor="indicator__name")
+    area = tables.Column(verbose_name="领域", accessor="indicator__area__name", default="任务")
+    kind = tables.Column(verbose_name="类型", accessor="indicator__get_kind_display")
+    value = tables.Column(verbose_name="当前值", accessor="progress__value", attrs={"td": {"class": "num"}})
+    expected = tables.Column(
+        verbose_name="应达值", accessor="progress__expected", attrs={"td": {"class": "num"}}
+    )
+    target = tables.Column(
+        verbose_name="目标", accessor="indicator__target_display", attrs={"td": {"class": "num"}}
+    )
+    status = tables.Column(verbose_name="状态", accessor="progress__label")
+    projected = tables.Column(
+        verbose_name="预计期末值", accessor="progress__projected_end", attrs={"td": {"class": "num"}}
+    )
+    reported = tables.Column(verbose_name="本季报送", accessor="completeness", orderable=False)
+
+    class Meta:
+        attrs = {"class": "grid", "data-testid": "indicator-table"}
+        orderable = True
+        template_name = "django_tables2/table.html"
+
+    def render_name(self, record, value):
+        url = reverse("indicator_progress", args=[record.indicator.pk])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_status(self, record, value):
+        return format_html('<span class="light light-{}">{}</span>', record.progress.colour, value)
+
+    def render_value(self, value):
+        return fmt(value)
+
+    def render_expected(self, value):
+        return fmt(value)
+
+    def render_projected(self, value):
+        return fmt(value)
+
+    def value_value(self, value):
+        return value
+
+    def value_expected(self, value):
+        return value
+
+    def value_projected(self, value):
+        return value

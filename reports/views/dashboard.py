@@ -1,0 +1,205 @@
+"""The office's and leaders' dashboards. Thin: pick plan and quarter, call the selectors, render or export."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django_tables2 import RequestConfig
+
+from targets.models import Indicator, Period
+from targets.periods import parse_period_code
+from tasks.selectors import plan_current, plan_problems
+from units.models import User
+from units.selectors import user_sees_all_units
+
+from ..charts import indicator_trend, unit_breakdown
+from ..dashboard import CELL_LABELS, area_cards, period_current, reporting_heatmap, task_board, unit_league
+from ..exports import table_xlsx, xlsx_response
+from ..models import Rollup, Submission
+from ..progress import plan_standings
+from ..tables import IndicatorFilter, StandingTable
+from ..templatetags.portal import percent
+
+
+def _scope(request: HttpRequest):
+    """The plan and the quarter a dashboard shows (?period=2025Q2, default the quarter being reported)."""
+    if not user_sees_all_units(user=request.user):
+        raise PermissionDenied("只有领导小组办公室和领导可以查看统计看板")
+    plan = plan_current()
+    if plan is None:
+        raise Http404("还没有工作方案")
+    code = request.GET.get("period")
+    if code:
+        try:
+            year, quarter = parse_period_code(code)
+        except ValueError:
+            raise Http404("季度编号无效") from None
+        return plan, get_object_or_404(
+            Period.objects.select_related("plan"), plan=plan, year=year, quarter=quarter
+        )
+    return plan, period_current(plan=plan)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Office and leader home: the five goal areas, this quarter's reporting, what needs attention."""
+    plan, period = _scope(request)
+    standings = plan_standings(plan=plan, period=period)
+    heatmap = reporting_heatmap(plan=plan)
+    index = next(i for i, p in enumerate(heatmap.periods) if p.pk == period.pk)
+    lagging = [s for s in standings if s.progress.colour == "red"]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "plan": plan,
+            "period": period,
+            "periods": heatmap.periods,
+            "cards": area_cards(plan=plan, standings=standings),
+            "quarter_rates": heatmap.period_rates[index],
+            "lagging": lagging,
+            "problems": plan_problems(plan=plan) if request.user.role == User.Role.OFFICE else [],
+        },
+    )
+
+
+def indicator_table(request: HttpRequest) -> HttpResponse:
+    plan, period = _scope(request)
+    filterset = IndicatorFilter(request.GET, queryset=Indicator.objects.filter(plan=plan))
+    standings = plan_standings(plan=plan, period=period, indicators=filterset.qs.distinct())
+    status = filterset.form.cleaned_data.get("status") if filterset.is_valid() else None
+    if status:
+        standings = [s for s in standings if s.progress.colour == status]
+    table = StandingTable(standings)
+    RequestConfig(request, paginate=False).configure(table)
+    if request.GET.get("export") == "xlsx":
+        return table_xlsx(
+            table=table, filename=f"指标进展-{period.code}.xlsx", title=f"指标进展{period.code}"
+        )
+    return render(
+        request,
+        "reports/indicator_table.html",
+        {"plan": plan, "period": period, "periods": plan.periods.all(), "filter": filterset, "table": table},
+    )
+
+
+def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """One indicator: actual against the expected path and the target, per-unit figures, the formula."""
+    plan, period = _scope(request)
+    indicator = get_object_or_404(Indicator, pk=pk, plan=plan)
+    standing = plan_standings(plan=plan, period=period, indicators=Indicator.objects.filter(pk=pk))[0]
+    periods = list(plan.periods.all())
+    labels = [p.code for p in periods]
+    unit_rows = (
+        Rollup.objects.filter(indicator=indicator, unit__isnull=False, period__in=periods)
+        .select_related("unit", "period")
+        .order_by("unit__position", "period__year", "period__quarter")
+    )
+    grid: dict = {}
+    for row in unit_rows:
+        grid.setdefault(row.unit, {})[row.period_id] = row.value
+    reporters = list(indicator.reporting_units.all())
+    history = [(unit, [grid.get(unit, {}).get(p.pk) for p in periods]) for unit in reporters]
+    breakdown = [
+        (unit.name, float(grid[unit][period.pk]) if period.pk in grid.get(unit, {}) else None)
+        for unit in reporters
+    ]
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            filename=f"{indicator.code}-各单位数据.xlsx",
+            title=indicator.code,
+            headers=["单位", *labels],
+            rows=[[unit.name, *values] for unit, values in history],
+        )
+    pending = Submission.objects.filter(indicator=indicator, period=period).exclude(status="approved").count()
+    return render(
+        request,
+        "reports/indicator_progress.html",
+        {
+            "plan": plan,
+            "period": period,
+            "periods": periods,
+            "indicator": indicator,
+            "standing": standing,
+            "trend": indicator_trend(standing=standing, quarter_labels=labels),
+            "breakdown": unit_breakdown(rows=breakdown, uom=indicator.uom, period_label=period.label)
+            if len(reporters) > 1
+            else None,
+            "history": history,
+            "pending": pending,
+        },
+    )
+
+
+def heatmap(request: HttpRequest) -> HttpResponse:
+    """Units × quarters: on time, late, missing or not yet due, with completeness and timeliness rates."""
+    plan, period = _scope(request)
+    data = reporting_heatmap(plan=plan)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            filename="报送情况.xlsx",
+            title="报送情况",
+            headers=["单位", *[p.code for p in data.periods], "完整率", "及时率"],
+            rows=[
+                [
+                    unit.name,
+                    *[f"{c.label} {c.reported}/{c.owed}" for c in cells],
+                    percent(r.completeness),
+                    percent(r.timeliness),
+                ]
+                for unit, cells, r in data.rows
+            ],
+        )
+    return render(
+        request,
+        "reports/heatmap.html",
+        {"plan": plan, "period": period, "data": data, "legend": CELL_LABELS},
+    )
+
+
+def tasks_board(request: HttpRequest) -> HttpResponse:
+    plan, period = _scope(request)
+    units, rows = task_board(plan=plan)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            filename="任务推进情况.xlsx",
+            title="任务推进情况",
+            headers=["编号", "任务", "滞后单位数", *[u.name for u in units]],
+            rows=[
+                [r.task.code, r.task.title, r.delayed, *[_progress(r.cells, u) for u in units]] for r in rows
+            ],
+        )
+    return render(
+        request, "reports/task_board.html", {"plan": plan, "period": period, "units": units, "rows": rows}
+    )
+
+
+def _progress(cells: dict, unit) -> str:
+    if unit.pk not in cells:
+        return ""
+    report = cells[unit.pk]
+    return report.get_progress_display() if report else "未报"
+
+
+def league(request: HttpRequest) -> HttpResponse:
+    plan, period = _scope(request)
+    rows = unit_league(
+        plan=plan, heatmap=reporting_heatmap(plan=plan), standings=plan_standings(plan=plan, period=period)
+    )
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            filename="单位排名.xlsx",
+            title="单位排名",
+            headers=["名次", "单位", "及时率", "完整率", "滞后指标", "被退回次数", "滞后任务"],
+            rows=[
+                [
+                    i,
+                    r.unit.name,
+                    percent(r.rates.timeliness),
+                    percent(r.rates.completeness),
+                    r.red_indicators,
+                    r.returned,
+                    r.delayed_tasks,
+                ]
+                for i, r in enumerate(rows, 1)
+            ],
+        )
+    return render(request, "reports/league.html", {"plan": plan, "period": period, "rows": rows})

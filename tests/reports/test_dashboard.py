@@ -1,0 +1,171 @@
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.rollup import rollup_rebuild_plan
+from reports.services import figure_save, item_approve, item_submit, task_report_save
+from units.models import Unit, User
+
+from .factories import indicator, period, task
+
+PAGES = ["home", "indicator_table", "heatmap", "task_board", "league"]
+
+
+@pytest.fixture(autouse=True)
+def mid_2025(settings):
+    settings.PORTAL_TODAY = "2025-07-15"
+
+
+def report(office, plan, quarters: list[str], units=("jingyang", "guanghan", "luojiang")):
+    """Approve 1.1 and 2.3 figures and a task report for the units and quarters given."""
+    for q in quarters:
+        for n, code in enumerate(units):
+            unit = Unit.objects.get(code=code)
+            for ind, value in (("1.1", 40 + n), ("2.3", "0.5")):
+                figure = figure_save(
+                    user=office,
+                    unit=unit,
+                    period=period(plan, q),
+                    indicator=indicator(plan, ind),
+                    data={"value": Decimal(str(value)), "note": "上季度数据核对"},
+                    expected_version=None,
+                )
+                item_submit(user=office, item=figure)
+                item_approve(user=office, item=figure)
+            tr = task_report_save(
+                user=office,
+                unit=unit,
+                period=period(plan, q),
+                task=task(plan, "二(一)2"),
+                data={
+                    "progress": "delayed" if n == 0 else "in_progress",
+                    "progress_text": "推进",
+                    "problems": "资金",
+                },
+                expected_version=None,
+            )
+            item_submit(user=office, item=tr)
+    rollup_rebuild_plan(plan=plan)
+
+
+def queries(client, name, **kwargs) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse(name, kwargs=kwargs) + "?period=2025Q2").status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_dashboard_pages_run_the_same_number_of_queries_with_more_data(client, plan, office_user):
+    client.force_login(office_user)
+    report(office_user, plan, ["2024Q4"])
+    small = {name: queries(client, name) for name in PAGES}
+    small["indicator_progress"] = queries(client, "indicator_progress", pk=indicator(plan, "1.1").pk)
+    report(
+        office_user,
+        plan,
+        ["2024Q1", "2024Q2", "2024Q3", "2025Q1", "2025Q2"],
+        units=("jingyang", "guanghan", "luojiang", "shifang", "mianzhu"),
+    )
+    large = {name: queries(client, name) for name in PAGES}
+    large["indicator_progress"] = queries(client, "indicator_progress", pk=indicator(plan, "1.1").pk)
+    assert small == large
+    assert max(large.values()) <= 25
+
+
+def test_the_office_home_shows_five_goal_areas_with_their_lights(client, plan, office_user):
+    report(office_user, plan, ["2025Q2"])
+    client.force_login(office_user)
+    page = client.get(reverse("home")).content.decode()
+    for headline in (
+        "知识产权创造更加高质",
+        "知识产权运用更加高效",
+        "知识产权保护更加有力",
+        "知识产权管理更加规范",
+        "知识产权服务更加优质",
+    ):
+        assert headline in page
+    assert "2025年第二季度报送情况" in page
+    assert "完整率" in page and "及时率" in page
+
+
+def test_the_indicator_table_filters_by_area_and_status_and_downloads_xlsx(client, plan, office_user):
+    report(office_user, plan, ["2025Q2"])
+    client.force_login(office_user)
+    area = indicator(plan, "2.3").area
+    page = client.get(reverse("indicator_table"), {"period": "2025Q2", "area": area.pk}).content.decode()
+    assert "知识产权质押金额" in page and "高新技术企业" not in page
+    grey = client.get(reverse("indicator_table"), {"period": "2025Q2", "status": "grey"}).content.decode()
+    assert "每万人高价值发明专利拥有量" in grey  # 基线缺失
+    response = client.get(reverse("indicator_table"), {"period": "2025Q2", "area": area.pk, "export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("编号", "指标", "领域")
+    pledge = next(r for r in rows if r[0] == "2.3")
+    assert pledge[4] == 1.5  # 3 units × 0.5, as a number
+
+
+def test_the_indicator_page_carries_a_chart_and_the_formula(client, plan, office_user):
+    report(office_user, plan, ["2025Q1", "2025Q2"])
+    client.force_login(office_user)
+    page = client.get(
+        reverse("indicator_progress", args=[indicator(plan, "2.3").pk]), {"period": "2025Q2"}
+    ).content.decode()
+    assert 'id="trend-figure"' in page and "plotly.min.js" in page
+    assert "3 = 0.5 + 0.5 + 0.5 + 0.5 + 0.5 + 0.5" in page or "3 = 1.5 + 1.5" in page
+
+
+def test_the_heatmap_marks_missing_and_on_time_units(client, plan, office_user):
+    report(office_user, plan, ["2025Q2"], units=("jingyang",))
+    client.force_login(office_user)
+    page = client.get(reverse("heatmap")).content.decode()
+    assert "cell-missing" in page
+    assert "cell-pending" not in page or "cell-on_time" in page
+
+
+def test_the_task_board_lists_delayed_tasks_first(client, plan, office_user):
+    report(office_user, plan, ["2025Q2"])
+    client.force_login(office_user)
+    page = client.get(reverse("task_board")).content.decode()
+    assert page.index("促进县域知识产权管理能力提升") < page.index("深入实施知识产权强市战略")
+    assert "1个单位滞后" in page
+
+
+def test_the_league_ranks_units(client, plan, office_user):
+    report(office_user, plan, ["2025Q2"])
+    client.force_login(office_user)
+    page = client.get(reverse("league")).content.decode()
+    assert "旌阳区人民政府" in page and "及时率" in page
+
+
+def test_leaders_read_the_dashboards(client, plan, make_user):
+    client.force_login(make_user("leader-d", User.Role.LEADER))
+    for name in PAGES:
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+@pytest.mark.parametrize("name", PAGES[1:])
+def test_reporters_cannot_open_the_dashboards(client, plan, make_user, name):
+    client.force_login(make_user("rep-d", User.Role.REPORTER, "jingyang"))
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_exported_text_that_looks_like_a_formula_is_escaped():
+    from reports.exports import safe_cell
+
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("-1+2") == "'-1+2"
+    assert safe_cell(Decimal("2.50")) == 2.5
+    assert safe_cell("旌阳区") == "旌阳区"
+
+
+def test_a_county_sees_what_is_due_overdue_and_its_own_contribution(client, plan, office_user, make_user):
+    report(office_user, plan, ["2025Q1"], units=("jingyang", "guanghan"))
+    client.force_login(make_user("jy-d", User.Role.REPORTER, "jingyang"))
+    page = client.get(reverse("unit_detail", args=["jingyang"])).content.decode()
+    assert "2025年第二季度填报" in page and "已逾期" in page  # due 2025-07-10, today 2025-07-15, nothing sent
+    assert "2025年第一季度" in page
+    assert 'data-testid="contributions"' in page
