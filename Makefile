@@ -21,6 +21,8 @@ demo-data: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_plan
 	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py rollup
 
 run: demo-data
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

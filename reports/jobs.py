@@ -1,5 +1,7 @@
 """Celery jobs. Each takes ids, calls one service or selector, and is safe to run twice."""
 
+from collections import Counter
+
 from celery import shared_task
 from django.core.mail import send_mail
 
@@ -7,6 +9,7 @@ from targets.models import Indicator, WorkPlan
 from tasks.selectors import plan_problems
 from units.models import User
 
+from .alerts import alerts_close_inactive_plans, alerts_refresh, alerts_send_email, office_digest
 from .rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 
 
@@ -51,4 +54,25 @@ def rollup_all() -> int:
     """The nightly rebuild of every active plan's rollups. Returns rows written (0 when all were up to date)."""
     return sum(
         rollup_rebuild_plan(plan=plan) for plan in WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE)
+    )
+
+
+@shared_task
+def alerts_refresh_all() -> dict[str, int]:
+    """Refresh every active plan's alerts and e-mail the new ones; close the alerts of plans no longer active.
+    Safe to run twice (or twice at once). Returns the summed counts of alerts_refresh, "emailed" and "retired"."""
+    totals: Counter[str] = Counter()
+    for plan in WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE):
+        totals.update(alerts_refresh(plan=plan))
+        totals["emailed"] += alerts_send_email(plan=plan)
+    totals["retired"] = alerts_close_inactive_plans()
+    return dict(totals)
+
+
+@shared_task
+def office_digest_all() -> int:
+    """The office's daily digest for every active plan. Returns how many digests had something to report."""
+    return sum(
+        office_digest(plan=plan) is not None
+        for plan in WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE)
     )

@@ -67,13 +67,13 @@ def _check_period_open(period: Period) -> None:
         raise ValidationError(f"{period.label}尚未开始，不能填报")
 
 
-def _save(item: ReportItem, *, user: User, reason: str, fields: list[str]) -> None:
+def _save(item: ReportItem, *, user: User, reason: str, fields: list[str], rollup: bool = False) -> None:
     item.updated_by = user
     item.version += 1
     item._history_user = user
     item._change_reason = reason
     item.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
-    if isinstance(item, Submission) and "status" in fields:
+    if rollup and isinstance(item, Submission):
         # An approval adds a figure to the rollup, a reopen takes it out: rebuild once the change commits.
         rollup_indicator.delay_on_commit(item.indicator_id)
 
@@ -249,7 +249,11 @@ def item_approve(*, user: User, item: ReportItem) -> bool:
     item.status, item.reviewed_by, item.reviewed_at = Status.APPROVED, user, portal_now()
     item.return_reason = ""
     _save(
-        item, user=user, reason="审核通过", fields=["status", "reviewed_by", "reviewed_at", "return_reason"]
+        item,
+        user=user,
+        reason="审核通过",
+        fields=["status", "reviewed_by", "reviewed_at", "return_reason"],
+        rollup=True,
     )
     return True
 
@@ -279,7 +283,14 @@ def item_return(*, user: User, item: ReportItem, reason: str) -> bool:
 
 def _reopen(item: ReportItem, *, user: User, reason: str) -> None:
     item.status, item.return_reason = Status.RETURNED, reason
-    _save(item, user=user, reason=f"重新打开：{reason}", fields=["status", "return_reason"])
+    item.reviewed_at = portal_now()  # the return clock of a reopened item starts now
+    _save(
+        item,
+        user=user,
+        reason=f"重新打开：{reason}",
+        fields=["status", "return_reason", "reviewed_at"],
+        rollup=True,
+    )
 
 
 @transaction.atomic

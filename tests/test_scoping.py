@@ -26,6 +26,8 @@ NOT_UNIT_SCOPED = {
     "my_unit": "redirects to one's own unit",
     "report_index": "lists one's own sheets",
     "unit_list": "redirects reporters to their own unit",
+    "alert_list": "lists one's own alerts (alerts_for_user)",
+    "alert_mark_read": "marks one's own alerts read",
 }
 
 

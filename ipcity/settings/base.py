@@ -65,6 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reports.context_processors.alerts",  # the bell's unread count: one query per page
             ],
         },
     },
@@ -135,6 +136,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # The beat schedule: each entry with its cron meaning. Filled as jobs land.
 CELERY_BEAT_SCHEDULE = {
+    # 08:00 and 13:00 every day: open and close every active plan's alerts, then e-mail the new ones.
+    "alerts-refresh": {
+        "task": "reports.jobs.alerts_refresh_all",
+        "schedule": crontab(hour="8,13", minute=0),
+    },
+    # 08:30 every day: the office's digest of overdue units, returns left 3 days and red indicators.
+    "office-digest-daily": {
+        "task": "reports.jobs.office_digest_all",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # 02:00 every day: rebuild every rollup from the approved figures (catches anything a queued job missed).
     "rollup-nightly": {
         "task": "reports.jobs.rollup_all",

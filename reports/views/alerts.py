@@ -1,0 +1,53 @@
+"""The alerts page (预警提醒): the user's open alerts, the recently closed ones greyed, and "mark all read"."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ..alerts import RECENTLY_CLOSED, alerts_listed_for, alerts_mark_read
+from ..models import Alert
+
+
+@dataclass
+class AlertRow:
+    alert: Alert
+    url: str
+    unread: bool
+
+
+def _link(alert: Alert) -> str:
+    """Where the user acts on the alert: the indicator's page, the returned item, or the unit's quarterly sheet."""
+    if alert.kind == Alert.Kind.INDICATOR_RED:
+        return reverse("indicator_detail", args=[alert.indicator_id])
+    if alert.kind == Alert.Kind.RETURNED_STALE:
+        kind, pk = ("figure", alert.indicator_id) if alert.indicator_id else ("task", alert.task_id)
+        return reverse("item_detail", args=[alert.unit.code, alert.period.code, kind, pk])
+    return reverse("sheet", args=[alert.unit.code, alert.period.code])
+
+
+def alert_list(request: HttpRequest) -> HttpResponse:
+    alerts = alerts_listed_for(user=request.user)
+    rows = [AlertRow(alert=a, url=_link(a), unread=not a.is_read and a.closed_at is None) for a in alerts]
+    open_rows = [r for r in rows if r.alert.closed_at is None]
+    return render(
+        request,
+        "reports/alerts.html",
+        {
+            "open_rows": open_rows,
+            "closed_rows": [r for r in rows if r.alert.closed_at is not None],
+            "unread": sum(r.unread for r in open_rows),
+            "recent_days": RECENTLY_CLOSED.days,
+        },
+    )
+
+
+@require_POST
+def alert_mark_read(request: HttpRequest) -> HttpResponse:
+    marked = alerts_mark_read(user=request.user)
+    if marked:
+        messages.success(request, f"已将{marked}条提醒标为已读")
+    return redirect("alert_list")

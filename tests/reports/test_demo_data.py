@@ -1,0 +1,209 @@
+"""Demo data: every quarter filled through the services, dated, deterministic, and written once.
+
+Generating takes about 20 seconds on SQLite (3,800 items, each saved, submitted and reviewed through the
+services), so the module generates once: the data lives in a transaction opened for the module, each test runs
+in a savepoint inside it (pytest-django's per-test atomic nests), and the module's transaction is rolled back
+after its last test. Only the determinism test generates a second time.
+"""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from reports.demo import DEMO, demo_data_generate
+from reports.models import Evidence, Status, Submission, TaskReport
+from reports.progress import plan_standings
+from reports.rollup import rollup_rebuild_plan
+from reports.selectors import sheet_groups, unit_obligation_counts
+from targets.models import Indicator, WorkPlan
+from targets.progress import Status as Standing
+from units.models import Unit
+
+
+def _values(plan: WorkPlan) -> list[tuple]:
+    figures = Submission.objects.filter(period__plan=plan).values_list(
+        "indicator__code", "unit__code", "period__year", "period__quarter", "value", "numerator", "status"
+    )
+    reports = TaskReport.objects.filter(period__plan=plan).values_list(
+        "task__kind",
+        "task__section__number",
+        "task__number",
+        "unit__code",
+        "period__year",
+        "period__quarter",
+        "progress",
+        "progress_text",
+        "status",
+    )
+    return sorted(figures) + sorted(reports)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data, generated once for the module and rolled back after its last test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not WorkPlan.objects.exists():
+            call_command("load_plan", stdout=io.StringIO())
+        plan = WorkPlan.objects.get()
+        with override_settings(DEMO_MODE=True, MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+            counts = demo_data_generate(plan=plan)
+        yield {"counts": counts, "values": _values(plan)}
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def periods(plan) -> list:
+    return list(plan.periods.select_related("plan").order_by("year", "quarter"))
+
+
+def test_the_command_refuses_outside_demo_mode(plan, settings):
+    settings.DEMO_MODE = False
+    before = Submission.objects.count()
+    with pytest.raises(CommandError, match="演示模式"):
+        call_command("demo_data", stdout=io.StringIO())
+    assert Submission.objects.count() == before
+
+
+def test_every_obligation_before_the_last_quarter_is_approved(demo, plan, periods):
+    units = list(Unit.objects.all())
+    owed = unit_obligation_counts(units=units, plan=plan)
+    for period in periods[:-1]:
+        approved = {u.pk: 0 for u in units}
+        for model in (Submission, TaskReport):
+            for unit_id in model.objects.filter(period=period, status=Status.APPROVED).values_list(
+                "unit_id", flat=True
+            ):
+                approved[unit_id] += 1
+        assert approved == owed, period.code
+        for unit in units:
+            rows = [row for group in sheet_groups(unit=unit, period=period) for row in group.rows]
+            assert len(rows) == owed[unit.pk]
+            assert all(row.status == Status.APPROVED for row in rows), (unit.code, period.code)
+
+
+def test_the_last_quarter_has_missing_drafts_and_items_still_under_review(demo, plan, periods):
+    last = periods[-1]
+    owed = sum(unit_obligation_counts(units=Unit.objects.all(), plan=plan).values())
+    items = Submission.objects.filter(period=last).count() + TaskReport.objects.filter(period=last).count()
+    statuses = set(Submission.objects.filter(period=last).values_list("status", flat=True)) | set(
+        TaskReport.objects.filter(period=last).values_list("status", flat=True)
+    )
+    assert owed - items == demo["counts"]["missing"] > 0
+    assert statuses == {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED}
+
+
+def test_most_submissions_are_on_time_and_some_are_late(demo, plan):
+    late = on_time = 0
+    items = [
+        *Submission.objects.filter(period__plan=plan).select_related("period__plan"),
+        *TaskReport.objects.filter(period__plan=plan).select_related("period__plan"),
+    ]
+    for item in items:
+        if item.first_submitted_at is None:
+            continue
+        day = timezone.localdate(item.first_submitted_at)
+        assert day > item.period.end
+        late, on_time = (late + 1, on_time) if day > item.period.due_date else (late, on_time + 1)
+    assert 0 < late < on_time / 5
+    assert late == demo["counts"]["late"]
+
+
+def test_reviews_are_dated_after_the_submission(demo, plan):
+    for item in Submission.objects.filter(period__plan=plan, status=Status.APPROVED):
+        assert timezone.localdate(item.reviewed_at) > timezone.localdate(item.first_submitted_at)
+
+
+def test_some_items_were_returned_with_a_reason_and_resubmitted(demo, plan):
+    returned = [
+        record
+        for model in (Submission, TaskReport)
+        for record in model.history.filter(history_change_reason__startswith="退回：")
+    ]
+    assert len(returned) == demo["counts"]["returned_and_resubmitted"] + demo["counts"]["returned"] > 5
+    assert {type(r.instance) for r in returned} == {Submission, TaskReport}
+    for record in returned:
+        item = record.instance
+        current = type(item).objects.get(pk=item.pk)
+        if current.period != plan.periods.order_by("year", "quarter").last():
+            assert current.status == Status.APPROVED
+            assert current.history.filter(history_change_reason="重新提交").exists()
+
+
+def test_every_text_written_starts_with_the_demo_mark(demo, plan):
+    texts = [
+        *Submission.objects.filter(period__plan=plan).values_list("note", "return_reason"),
+        *TaskReport.objects.filter(period__plan=plan).values_list(
+            "note", "return_reason", "progress_text", "problems", "next_steps"
+        ),
+    ]
+    written = [text for row in texts for text in row if text]
+    assert written and all(text.startswith(DEMO) for text in written)
+    assert all(DEMO in name for name in Evidence.objects.values_list("original_name", flat=True))
+
+
+def test_a_delayed_task_report_states_its_problems(demo, plan):
+    delayed = TaskReport.objects.filter(period__plan=plan, progress=TaskReport.Progress.DELAYED)
+    assert delayed.exists()
+    assert not delayed.filter(problems="").exists()
+    assert TaskReport.objects.filter(progress=TaskReport.Progress.DONE).exists()
+
+
+def test_a_falling_stock_is_explained_in_its_note(demo, plan, periods):
+    index = {p.pk: i for i, p in enumerate(periods)}
+    stocks = Submission.objects.filter(indicator__kind=Indicator.Kind.LEVEL, period__plan=plan)
+    value = {(f.indicator_id, f.unit_id, index[f.period_id]): f.value for f in stocks}
+    fallen = [
+        f for f in stocks if value.get((f.indicator_id, f.unit_id, index[f.period_id] - 1), f.value) > f.value
+    ]
+    assert fallen
+    assert all("减少" in figure.note for figure in fallen)
+
+
+def test_an_achieved_milestone_has_its_date_and_a_pdf(demo, plan):
+    achieved = Submission.objects.filter(period__plan=plan, achieved=True)
+    assert achieved.exists()
+    assert {f.indicator.code for f in achieved} == {"4.3"}
+    for figure in achieved:
+        assert figure.achieved_on and figure.evidence.get().content_type == "application/pdf"
+
+
+def test_the_office_sets_one_baseline_and_leaves_the_other_missing(demo, plan):
+    patents = Indicator.objects.get(plan=plan, code="1.3")
+    assert patents.baseline_value is not None
+    assert patents.history.latest().history_change_reason.startswith(DEMO)
+    assert Indicator.objects.get(plan=plan, code="二(二)2.1").baseline_value is None
+
+
+def test_the_plan_ends_with_indicators_met_behind_lagging_and_without_baseline(demo, plan, periods):
+    rollup_rebuild_plan(plan=plan)  # the approval jobs run on commit, which the test transaction never does
+    standings = {s.indicator.code: s.progress for s in plan_standings(plan=plan, period=periods[-1])}
+    colours = {p.colour for p in standings.values()}
+    assert {"green", "amber", "red"} <= colours
+    assert standings["二(二)2.1"].status == Standing.NO_BASELINE
+    assert standings["1.1"].status == Standing.MET
+    assert standings["3.4"].colour == "amber"
+
+
+def test_running_the_command_again_adds_nothing(demo, plan):
+    before = _values(plan), Evidence.objects.count()
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    call_command("demo_data", stdout=out)
+    assert out.getvalue().count("演示数据已存在") == 2
+    assert (_values(plan), Evidence.objects.count()) == before
+
+
+def test_two_generations_with_the_same_seed_give_the_same_values(demo, plan, settings, tmp_path):
+    Evidence.objects.all().delete()
+    Submission.objects.all().delete()
+    TaskReport.objects.all().delete()
+    Indicator.objects.filter(plan=plan).update(baseline_value=None)
+    assert not _values(plan)
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)  # the command's default seed is the service's
+    assert "演示数据已生成" in out.getvalue()
+    assert _values(plan) == demo["values"]
