@@ -293,7 +293,7 @@ def test_the_bell_counts_unread_open_alerts_until_they_are_marked_read(settings,
     assert unread > 0
     bell = render_to_string("includes/_bell.html", request=request)
     assert f'href="{reverse("alert_list")}"' in bell
-    assert "🔔" in bell and f'<span class="bell-count">{unread}</span>' in bell
+    assert "提醒" in bell and f'<span class="bell-count">{unread}</span>' in bell
 
     assert alerts_mark_read(user=kjj) == unread
     assert alert_unread_count(user=kjj) == 0
