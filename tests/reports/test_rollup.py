@@ -166,3 +166,27 @@ def test_the_progress_command_prints_every_indicator_as_json(plan, office_user):
         "reported_units",
         "expected_units",
     }
+
+
+@pytest.mark.skipif(
+    not __import__("django.conf").conf.settings.REDIS_URL,
+    reason="needs REDIS_URL and a running worker: .ci/run's PostgreSQL + Redis pass provides both",
+)
+@pytest.mark.worker
+def test_an_approval_reaches_the_dashboard_through_a_real_worker(transactional_db, plan, office_user):
+    import time
+
+    from reports.jobs import rollup_all
+
+    approve(office_user, plan, "1.1", "jingyang", "2024Q4", value=60)  # commits: the worker rebuilds 1.1
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        row = Rollup.objects.filter(indicator__code="1.1", period=period(plan, "2024Q4"), unit__isnull=True).first()
+        if row and row.value == Decimal(60):
+            break
+        time.sleep(0.5)
+    assert city(plan, "1.1", "2024Q4").value == Decimal(60)
+    rollup_all.delay().get(timeout=120)
+    before = list(Rollup.objects.order_by("pk").values())
+    assert rollup_all.delay().get(timeout=120) == 0
+    assert list(Rollup.objects.order_by("pk").values()) == before
