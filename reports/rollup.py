@@ -85,7 +85,7 @@ def rollup_wanted(*, indicator: Indicator) -> dict[tuple[int, int | None], dict]
 @transaction.atomic
 def rollup_rebuild_indicator(*, indicator: Indicator) -> int:
     """Bring the indicator's rollup rows in line with its approved figures. Returns how many rows were written."""
-    Indicator.objects.select_for_update().filter(
+    Indicator.objects.select_for_update(no_key=True).filter(
         pk=indicator.pk
     ).first()  # one rebuild of an indicator at a time
     wanted = rollup_wanted(indicator=indicator)

@@ -185,7 +185,12 @@ def task_report_save(
 
 
 def _lock(item: ReportItem) -> ReportItem:
-    return type(item).objects.select_for_update().select_related("unit", "period__plan").get(pk=item.pk)
+    return (
+        type(item)
+        .objects.select_for_update(of=("self",))
+        .select_related("unit", "period__plan")
+        .get(pk=item.pk)
+    )
 
 
 def _submit_errors(item: ReportItem) -> dict[str, list[str]]:
