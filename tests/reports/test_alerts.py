@@ -10,7 +10,6 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.template.loader import render_to_string
@@ -32,18 +31,12 @@ from reports.rollup import rollup_rebuild_indicator
 from reports.services import figure_save, item_approve, item_return, item_submit, task_report_save
 from tasks.selectors import tasks_for_unit
 from tests.conftest import PASSWORD
+from tests.markers import eager_only, needs_worker
 from units.models import Unit, User
 
 from .factories import indicator, period
 
 Q4 = "2024Q4"
-eager_only = pytest.mark.skipif(
-    bool(django_settings.REDIS_URL), reason="eager-mode test; the worker pass runs the real-worker one"
-)
-needs_worker = pytest.mark.skipif(
-    not django_settings.REDIS_URL,
-    reason="needs REDIS_URL and a running worker: .ci/run's PostgreSQL + Redis pass provides both",
-)
 
 
 @pytest.fixture

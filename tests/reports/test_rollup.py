@@ -8,6 +8,7 @@ from django.core.management import call_command
 from reports.models import Rollup
 from reports.rollup import rollup_rebuild_indicator
 from reports.services import figure_save, item_approve, item_reopen, item_submit
+from tests.markers import eager_only, needs_worker
 from units.models import Unit
 
 from .factories import indicator, period
@@ -130,12 +131,6 @@ def test_a_rollup_killed_half_way_leaves_the_previous_values(plan, office_user, 
     assert list(Rollup.objects.filter(indicator=ind).order_by("pk").values()) == before
 
 
-eager_only = pytest.mark.skipif(
-    bool(__import__("django.conf").conf.settings.REDIS_URL),
-    reason="runs the queued job in-process; with a real broker the worker test below covers it",
-)
-
-
 @eager_only
 def test_an_approval_queues_the_rollup_after_commit(plan, office_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
@@ -176,10 +171,7 @@ def test_the_progress_command_prints_every_indicator_as_json(plan, office_user):
     }
 
 
-@pytest.mark.skipif(
-    not __import__("django.conf").conf.settings.REDIS_URL,
-    reason="needs REDIS_URL and a running worker: .ci/run's PostgreSQL + Redis pass provides both",
-)
+@needs_worker
 @pytest.mark.worker
 def test_an_approval_reaches_the_dashboard_through_a_real_worker(transactional_db, plan, office_user):
     import time

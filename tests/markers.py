@@ -1,0 +1,10 @@
+"""Markers for the two runs of the suite: jobs eager in-process (no REDIS_URL) or a real worker (.ci/run's second pass)."""
+
+import pytest
+from django.conf import settings
+
+EAGER_REASON = "runs the job in-process; with a real broker the real-worker test covers it"
+WORKER_REASON = "needs REDIS_URL and a running worker: .ci/run's PostgreSQL + Redis pass provides both"
+
+eager_only = pytest.mark.skipif(bool(settings.REDIS_URL), reason=EAGER_REASON)
+needs_worker = pytest.mark.skipif(not settings.REDIS_URL, reason=WORKER_REASON)
