@@ -24,6 +24,7 @@ from tasks.models import TaskResponsibility
 from units.models import Unit, UnitGroup, User
 from units.selectors import units_visible_to
 
+from .instructions import instructions_unanswered
 from .models import Alert, Status, Submission, TaskReport
 from .progress import plan_standings
 
@@ -207,6 +208,29 @@ def _red_causes(*, plan: WorkPlan, periods: list[Period], today: datetime.date) 
     return causes
 
 
+def _instruction_causes(*, plan: WorkPlan) -> list[Cause]:
+    """Instructions (批示) a unit has not answered yet: one alert per instruction and unit."""
+    causes = []
+    for (instruction_id, unit_id), instruction in instructions_unanswered(plan=plan).items():
+        text = instruction.text if len(instruction.text) <= 120 else instruction.text[:120] + "……"
+        causes.append(
+            Cause(
+                key=f"{Alert.Kind.INSTRUCTION}:{instruction_id}:{unit_id}",
+                kind=Alert.Kind.INSTRUCTION,
+                message=(
+                    f"{instruction.author_label}于{_date(timezone.localtime(instruction.created_at).date())}"
+                    f"对{instruction.subject}作出批示：“{text}”"
+                    f"请在{instruction.period.label}填报表顶部答复。"
+                ),
+                unit_id=unit_id,
+                period_id=instruction.period_id,
+                indicator_id=instruction.indicator_id,
+                task_id=instruction.task_id,
+            )
+        )
+    return causes
+
+
 def _on(today: datetime.date) -> datetime.datetime:
     """The portal's current time moved to `today` (alerts opened or closed "on" that day)."""
     now = portal_now()
@@ -229,6 +253,7 @@ def alerts_refresh(*, plan: WorkPlan, today: datetime.date | None = None) -> dic
             *_sheet_causes(plan=plan, periods=periods, today=today),
             *_returned_causes(plan=plan, today=today),
             *_red_causes(plan=plan, periods=periods, today=today),
+            *_instruction_causes(plan=plan),
         )
     }
     existing = {alert.key: alert for alert in Alert.objects.filter(period__plan=plan)}
@@ -378,7 +403,7 @@ def alerts_send_email(*, plan: WorkPlan) -> int:
             continue
         lines = [f"{names[unit_id]}：", "", "知识产权强市建设工作平台有以下新的预警提醒：", ""]
         lines += [f"{n}. 【{a.get_kind_display()}】{a.message}" for n, a in enumerate(alerts, 1)]
-        lines += ["", "请登录平台处理（页面右上角 🔔 列出全部提醒）。本邮件由系统自动发送，请勿回复。"]
+        lines += ["", "请登录平台处理（页面右上角的“提醒”列出全部提醒）。本邮件由系统自动发送，请勿回复。"]
         subject = f"【预警提醒】{names[unit_id]}：{len(alerts)}条新提醒"
         messages.append((subject, "\n".join(lines), None, sorted(set(addresses[unit_id]))))
         mailed.update(a.pk for a in alerts)

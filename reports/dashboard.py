@@ -15,11 +15,19 @@ from targets.models import GoalArea, Indicator, Period, WorkPlan
 from targets.periods import portal_today
 from targets.progress import Status as Standing
 from tasks.models import Task, TaskResponsibility
-from units.models import Unit
+from units.models import Unit, User
 
+from .alerts import alerts_for_user
+from .instructions import instruction_counts
 from .models import Rollup, Status, Submission, TaskReport
 from .progress import IndicatorStanding
-from .selectors import unit_obligation_counts, unit_sheet_summaries
+from .selectors import (
+    reopen_requests_pending,
+    review_queue,
+    review_queue_task_reports,
+    unit_obligation_counts,
+    unit_sheet_summaries,
+)
 
 
 def period_current(*, plan: WorkPlan) -> Period | None:
@@ -28,6 +36,16 @@ def period_current(*, plan: WorkPlan) -> Period | None:
     periods = list(plan.periods.select_related("plan"))
     ended = [p for p in periods if p.end < today]
     return ended[-1] if ended else (periods[0] if periods else None)
+
+
+def office_todo(*, user: User, plan: WorkPlan) -> dict[str, int]:
+    """What waits for the office or a leader on the home page: open alerts, items to review (office only),
+    reopen requests, instructions not yet answered by every unit. A fixed handful of count queries."""
+    todo = {"alerts": alerts_for_user(user=user).count(), **instruction_counts(plan=plan)}
+    if user.role == User.Role.OFFICE:
+        todo["to_review"] = review_queue(user=user).count() + review_queue_task_reports(user=user).count()
+        todo["reopen"] = reopen_requests_pending().count()
+    return todo
 
 
 @dataclass
@@ -66,6 +84,7 @@ class Cell:
     late: int = 0
     due: datetime.date | None = None
     is_due: bool = True
+    period_code: str = ""  # the cell links to the unit's sheet of this quarter
 
     @property
     def reported(self) -> int:
@@ -138,7 +157,12 @@ def reporting_heatmap(*, plan: WorkPlan, units=None) -> Heatmap:
         cells, unit_rates = [], Rates()
         for i, period in enumerate(periods):
             days = first.get((unit.pk, period.pk), Counter())
-            cell = Cell(owed=owed[unit.pk], due=period.due_date, is_due=period.due_date < today)
+            cell = Cell(
+                owed=owed[unit.pk],
+                due=period.due_date,
+                is_due=period.due_date < today,
+                period_code=period.code,
+            )
             cell.on_time = sum(n for day, n in days.items() if day <= period.due_date)
             cell.late = sum(n for day, n in days.items() if day > period.due_date)
             cells.append(cell)
@@ -163,13 +187,8 @@ class TaskRow:
         return sum(1 for r in self.cells.values() if r and r.progress == "delayed")
 
 
-def task_board(*, plan: WorkPlan) -> tuple[list[Unit], list[TaskRow]]:
-    """Tasks × responsible units with each unit's latest reported progress; tasks with delays first."""
-    assigned: dict[int, set[int]] = defaultdict(set)
-    for row in TaskResponsibility.objects.filter(task__plan=plan).prefetch_related("group__members"):
-        assigned[row.task_id].update(
-            [row.unit_id] if row.unit_id else [m.pk for m in row.group.members.all()]
-        )
+def latest_task_reports(*, plan: WorkPlan) -> dict[tuple[int, int], TaskReport]:
+    """Per (task, unit): its latest report that is not a draft. One query."""
     latest: dict[tuple[int, int], TaskReport] = {}
     reports = (
         TaskReport.objects.filter(task__plan=plan)
@@ -179,6 +198,17 @@ def task_board(*, plan: WorkPlan) -> tuple[list[Unit], list[TaskRow]]:
     )
     for report in reports:
         latest[(report.task_id, report.unit_id)] = report
+    return latest
+
+
+def task_board(*, plan: WorkPlan) -> tuple[list[Unit], list[TaskRow]]:
+    """Tasks × responsible units with each unit's latest reported progress; tasks with delays first."""
+    assigned: dict[int, set[int]] = defaultdict(set)
+    for row in TaskResponsibility.objects.filter(task__plan=plan).prefetch_related("group__members"):
+        assigned[row.task_id].update(
+            [row.unit_id] if row.unit_id else [m.pk for m in row.group.members.all()]
+        )
+    latest = latest_task_reports(plan=plan)
     units = [u for u in Unit.objects.all() if any(u.pk in ids for ids in assigned.values())]
     tasks = Task.objects.filter(plan=plan).select_related("section").order_by("kind", "position")
     rows = [TaskRow(task=t, cells={u: latest.get((t.pk, u)) for u in assigned[t.pk]}) for t in tasks]
@@ -223,10 +253,11 @@ def unit_league(*, plan: WorkPlan, heatmap: Heatmap, standings: list[IndicatorSt
             .annotate(n=Count("history_id"))
         ):
             returned[row["unit_id"]] += row["n"]
+    # Tasks whose latest report says 滞后, as on the task board (not every delayed report of every quarter).
     delayed = Counter(
-        TaskReport.objects.filter(task__plan=plan, progress="delayed")
-        .exclude(status=Status.DRAFT)
-        .values_list("unit_id", flat=True)
+        unit_id
+        for (_task, unit_id), report in latest_task_reports(plan=plan).items()
+        if report.progress == TaskReport.Progress.DELAYED
     )
     rows = [
         LeagueRow(

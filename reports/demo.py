@@ -28,11 +28,21 @@ from units.models import Unit, User
 from units.services import user_create
 
 from .models import ReportItem, Submission, TaskReport
-from .services import evidence_add, figure_save, item_approve, item_return, item_submit, task_report_save
+from .services import (
+    evidence_add,
+    figure_save,
+    instruction_create,
+    instruction_reply,
+    item_approve,
+    item_return,
+    item_submit,
+    task_report_save,
+)
 
 DEMO = "演示数据"
 DEMO_PDF = b"%PDF-1.4\n% " + DEMO.encode() + b"\n%%EOF\n"
 OFFICE_USERNAME = "office"  # the demo accounts of create_demo_users: "office" and one reporter per unit code
+LEADER_USERNAME = "leader"
 LATE_UNITS = ("zhongjiang", "jcy", "sxdjq")  # habitually a few days after the due date
 # Weight of each county and zone when a city figure is split among them (bigger economies report more).
 UNIT_WEIGHTS = {
@@ -440,6 +450,7 @@ RETURN_REASONS = {
 COUNT_NAMES = (
     "obligations", "submissions", "task_reports", "approved", "submitted", "returned", "draft", "missing",
     "returned_and_resubmitted", "on_time", "late", "evidence", "users_created", "baselines_set",
+    "instructions", "instruction_replies",
 )  # fmt: skip
 
 
@@ -535,6 +546,66 @@ def _quarter(
     return counts
 
 
+# Instructions (批示): (indicator or task code, day written, by the leader?, text, quarter answered in or None, units
+# that leave it unanswered). One on a lagging indicator answered by most units; one just written, still open.
+INSTRUCTIONS = (
+    (
+        "1.5", datetime.date(2024, 10, 16), True,
+        "版权登记数量增长明显慢于进度要求，请各地分析原因，提出加快推进的具体措施，随下季度报送答复。",
+        "2024Q4", ("zhongjiang",),
+    ),
+    (
+        "二(一)2", datetime.date(2025, 7, 14), False,
+        "请各区（市、县）对照方案梳理本地知识产权政策落实情况，在填报表中说明进展和存在的困难。",
+        None, (),
+    ),
+)  # fmt: skip
+REPLIES = (
+    "已召开专题会议分析原因，主要是作品登记宣传不到位；已组织进园区、进企业宣讲，预计下季度增速回升。",
+    "已将作品登记纳入文化企业培育计划，安排专人跟踪，近期将开展集中登记辅导。",
+    "已会同相关部门制定工作方案，正在逐户走访重点文化企业和高校。",
+)
+
+
+def _instructions(
+    *, plan: WorkPlan, periods: list[Period], office: User, reporters: dict[int, User], seed: int
+) -> dict[str, int]:
+    """A leader's instruction on a lagging indicator, answered on the next sheet by all units but one, and an
+    office instruction on a task written just before the demo's today, not answered yet."""
+    leader = User.objects.filter(username=LEADER_USERNAME).first() or user_create(
+        username=LEADER_USERNAME, password=DEMO_PASSWORD, role=User.Role.LEADER, first_name="市领导（演示）"
+    )
+    by_code = {f"{p.year}Q{p.quarter}": p for p in periods}
+    written = answered = 0
+    for code, day, by_leader, text, answer_in, silent in INSTRUCTIONS:
+        subject = (
+            {"indicator": Indicator.objects.get(plan=plan, code=code)}
+            if code[0].isdigit()
+            else {"task": next(t for t in Task.objects.filter(plan=plan) if t.code == code)}
+        )
+        with _on(day):
+            instruction = instruction_create(
+                user=leader if by_leader else office, text=f"{DEMO}：{text}", **subject
+            )
+        written += 1
+        if answer_in is None:
+            continue
+        period = by_code[answer_in]
+        for n, unit in enumerate(instruction.units.all()):
+            if unit.code in silent:
+                continue
+            with _on(_submit_day(_rng(seed, "instruction", code, unit.code), unit, period)):
+                instruction_reply(
+                    user=reporters[unit.pk],
+                    instruction=instruction,
+                    unit=unit,
+                    period=period,
+                    text=f"{DEMO}：{REPLIES[n % len(REPLIES)]}",
+                )
+            answered += 1
+    return {"instructions": written, "instruction_replies": answered}
+
+
 @transaction.atomic
 def demo_data_generate(*, plan: WorkPlan, seed: int = 2025) -> dict[str, int]:
     """Fill every quarter of the plan with demo data (演示数据) through the reporting services, the same for the same
@@ -577,6 +648,7 @@ def demo_data_generate(*, plan: WorkPlan, seed: int = 2025) -> dict[str, int]:
                 seed=seed,
             )
         )
+    counts.update(_instructions(plan=plan, periods=periods, office=office, reporters=reporters, seed=seed))
     counts["obligations"] = len(obligations) * len(periods)
     counts["submissions"] = Submission.objects.filter(period__plan=plan).count()
     counts["task_reports"] = TaskReport.objects.filter(period__plan=plan).count()

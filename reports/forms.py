@@ -78,6 +78,31 @@ class TaskReportForm(forms.Form):
         )
 
 
+class InstructionReplyForm(forms.Form):
+    """A unit's answer to an instruction, typed on its quarterly sheet."""
+
+    text = forms.CharField(
+        required=False, max_length=2000, label="答复", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class InstructionForm(forms.Form):
+    """An instruction by the office or a leader; `units` offers the subject's responsible units, all ticked."""
+
+    text = forms.CharField(max_length=2000, label="批示内容", widget=forms.Textarea(attrs={"rows": 4}))
+    units = forms.ModelMultipleChoiceField(
+        queryset=None, label="批示对象", widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units
+        self.fields["units"].error_messages["required"] = "请至少选择一个批示对象单位"
+        self.fields["text"].error_messages["required"] = "请填写批示内容"
+        if not self.is_bound:
+            self.initial.setdefault("units", list(units))
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="原因")
 

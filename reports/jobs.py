@@ -70,6 +70,18 @@ def alerts_refresh_all() -> dict[str, int]:
 
 
 @shared_task
+def alerts_refresh_plan(plan_id: int) -> dict[str, int]:
+    """Refresh one plan's alerts and e-mail the new ones, queued when a user's action changes a cause at once (an
+    instruction written or answered) rather than at the next scheduled refresh."""
+    plan = WorkPlan.objects.filter(pk=plan_id, status=WorkPlan.Status.ACTIVE).first()
+    if plan is None:
+        return {}
+    totals = alerts_refresh(plan=plan)
+    totals["emailed"] = alerts_send_email(plan=plan)
+    return totals
+
+
+@shared_task
 def office_digest_all() -> int:
     """The office's daily digest for every active plan. Returns how many digests had something to report."""
     return sum(

@@ -1,4 +1,4 @@
-"""Quarterly reporting: figures (submissions), task reports, evidence files and reopen requests."""
+"""Quarterly reporting: figures (submissions), task reports, evidence, reopen requests, instructions (批示)."""
 
 from django.conf import settings
 from django.db import models
@@ -230,6 +230,100 @@ class ReopenRequest(models.Model):
         return self.submission or self.task_report
 
 
+class Instruction(models.Model):
+    """批示: what the office or a leader asks of the units responsible for an indicator or a task. Each unit it is
+    addressed to answers it in its next report (the quarter `period`); the thread stays with the indicator or task.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("指标"),
+    )
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("任务"),
+    )
+    # The quarter whose report answers it: the first one still to be reported when the instruction was written.
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="instructions", verbose_name=_("答复季度")
+    )
+    units = models.ManyToManyField(Unit, related_name="instructions", verbose_name=_("批示对象"))
+    text = models.TextField(_("批示内容"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("批示人")
+    )
+    created_at = models.DateTimeField(_("批示时间"))
+
+    class Meta:
+        verbose_name = _("批示")
+        verbose_name_plural = _("批示")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(indicator__isnull=False, task__isnull=True)
+                | Q(indicator__isnull=True, task__isnull=False),
+                name="instruction_on_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def subject(self) -> str:
+        if self.indicator_id:
+            return f"指标 {self.indicator.code} {self.indicator.name}"
+        return f"任务 {self.task.code} {self.task.title}"
+
+    @property
+    def author_label(self) -> str:
+        return self.author.get_full_name() or self.author.get_role_display()
+
+    @property
+    def answered_units(self) -> set[int]:
+        """Ids of the units that have answered, read from the `thread` reports.instructions prefetches (only the
+        answers the reader may see) when there is one."""
+        replies = getattr(self, "thread", None)
+        return {reply.unit_id for reply in (self.replies.all() if replies is None else replies)}
+
+    @property
+    def answered_by_all(self) -> bool:
+        return all(unit.pk in self.answered_units for unit in self.units.all())
+
+
+class InstructionReply(models.Model):
+    """A unit's answer to an instruction, given on its quarterly sheet (`period` is the sheet's quarter)."""
+
+    instruction = models.ForeignKey(
+        Instruction, on_delete=models.CASCADE, related_name="replies", verbose_name=_("批示")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("答复单位"))
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="+", verbose_name=_("随季度报送")
+    )
+    text = models.TextField(_("答复内容"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("答复人")
+    )
+    created_at = models.DateTimeField(_("答复时间"))
+
+    class Meta:
+        verbose_name = _("批示答复")
+        verbose_name_plural = _("批示答复")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.created_at:%Y-%m-%d}"
+
+
 class Rollup(models.Model):
     """An indicator's value for one quarter: for the city (unit empty) by the aggregation rule, or one unit's
     approved figure. Rebuilt from approved submissions only; never edited by hand."""
@@ -277,8 +371,10 @@ class Alert(models.Model):
         ESCALATED = "escalated", _("逾期一周（已报领导小组办公室）")
         RETURNED_STALE = "returned_stale", _("退回3天未重新提交")
         INDICATOR_RED = "indicator_red", _("指标滞后预警")
+        INSTRUCTION = "instruction", _("领导批示待答复")
 
     # e.g. "overdue:<unit id>:<period id>", "returned_stale:figure:<submission id>", "indicator_red:<ind.>:<period>"
+    # and for an unanswered instruction "instruction:<instruction id>:<unit id>"
     key = models.CharField(_("原因标识"), max_length=100, unique=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     # Who sees it: the unit's users (empty for an indicator alert: its reporting units see it), and the office.

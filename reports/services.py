@@ -1,4 +1,5 @@
-"""Writes for quarterly reporting: saving figures and task reports, the review workflow, evidence, reopening.
+"""Writes for quarterly reporting: saving figures and task reports, the review workflow, evidence, reopening,
+instructions (批示) and their answers.
 
 Every transition locks the item's row and checks its current status first, so a double click or a retried
 request changes state once. Every save bumps the item's version; a save based on an older version is refused.
@@ -13,14 +14,24 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from targets.models import Indicator, Period
+from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_now, portal_today
 from tasks.models import Task
 from units.models import Unit, User
 
 from .evidence import evidence_sniff
-from .jobs import rollup_indicator
-from .models import Evidence, ReopenRequest, ReportItem, Status, Submission, TaskReport
+from .instructions import instruction_candidates, period_to_answer, user_can_instruct
+from .jobs import alerts_refresh_plan, rollup_indicator
+from .models import (
+    Evidence,
+    Instruction,
+    InstructionReply,
+    ReopenRequest,
+    ReportItem,
+    Status,
+    Submission,
+    TaskReport,
+)
 from .selectors import (
     period_previous,
     unit_reports_indicator,
@@ -32,6 +43,7 @@ from .validation import figure_errors, ratio_value, task_report_errors
 
 FIGURE_FIELDS = ("value", "numerator", "denominator", "achieved", "achieved_on", "note")
 TASK_REPORT_FIELDS = ("progress", "progress_text", "problems", "next_steps", "note")
+INSTRUCTION_TEXT_MAX = 2000
 
 
 DRAFT_REASON = "保存草稿"
@@ -383,6 +395,75 @@ def evidence_delete(*, user: User, evidence: Evidence) -> None:
         raise ValidationError(f"此项{item.get_status_display()}，不能删除佐证材料")
     evidence.file.delete(save=False)
     evidence.delete()
+
+
+def _instruction_text(text: str, *, label: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": f"请填写{label}"})
+    if len(text) > INSTRUCTION_TEXT_MAX:
+        raise ValidationError({"text": f"{label}最多{INSTRUCTION_TEXT_MAX}字，现有{len(text)}字"})
+    return text
+
+
+@transaction.atomic
+def instruction_create(
+    *,
+    user: User,
+    text: str,
+    indicator: Indicator | None = None,
+    task: Task | None = None,
+    units: list[Unit] | None = None,
+) -> Instruction:
+    """Write an instruction on an indicator or a task to some or (by default) all of its responsible units.
+    Writing the same text on the same subject twice (a double click) returns the first one."""
+    if not user_can_instruct(user=user):
+        raise PermissionDenied("只有领导小组办公室和领导可以批示")
+    if (indicator is None) == (task is None):
+        raise ValueError("an instruction is on exactly one indicator or task")
+    text = _instruction_text(text, label="批示内容")
+    candidates = list(instruction_candidates(indicator=indicator, task=task))
+    chosen = candidates if units is None else [u for u in candidates if u in set(units)]
+    if units is not None and len(chosen) != len(set(units)):
+        raise ValidationError({"units": "只能批示给此项的责任单位"})
+    if not chosen:
+        raise ValidationError({"units": "请至少选择一个批示对象单位"})
+    subject = {"indicator": indicator} if indicator is not None else {"task": task}
+    plan = (indicator or task).plan
+    WorkPlan.objects.select_for_update().filter(pk=plan.pk).first()  # one writer at a time: no double
+    same = Instruction.objects.filter(**subject, author=user, text=text).first()
+    if same is not None:
+        return same
+    instruction = Instruction(
+        **subject, text=text, author=user, period=period_to_answer(plan=plan), created_at=portal_now()
+    )
+    instruction.full_clean(exclude=["units"])
+    instruction.save()
+    instruction.units.set(chosen)
+    alerts_refresh_plan.delay_on_commit(plan.pk)
+    return instruction
+
+
+@transaction.atomic
+def instruction_reply(
+    *, user: User, instruction: Instruction, unit: Unit, period: Period, text: str
+) -> InstructionReply:
+    """A unit's answer to an instruction, given on its sheet for `period`. Sending the same answer twice (a double
+    submit) stores it once; a later, different answer adds to the thread."""
+    if not user_can_report_for(user=user, unit=unit):
+        raise PermissionDenied("您只能以本单位名义答复批示")
+    if not instruction.units.filter(pk=unit.pk).exists():
+        raise ValidationError({"text": f"此批示不是给{unit.name}的，不能答复"})
+    text = _instruction_text(text, label="答复内容")
+    Instruction.objects.select_for_update().filter(pk=instruction.pk).first()
+    last = InstructionReply.objects.filter(instruction=instruction, unit=unit).last()
+    if last is not None and last.text == text:
+        return last
+    reply = InstructionReply.objects.create(
+        instruction=instruction, unit=unit, period=period, text=text, author=user, created_at=portal_now()
+    )
+    alerts_refresh_plan.delay_on_commit(period.plan_id)
+    return reply
 
 
 def parse_decimal(text: str | None, *, label: str) -> Decimal | None:

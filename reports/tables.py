@@ -4,8 +4,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from targets.models import GoalArea, Indicator
-from targets.progress import fmt
 from units.models import Unit
+
+from .templatetags.portal import figure_display
 
 STATUS_CHOICES = [("green", "达标/正常"), ("amber", "预警"), ("red", "滞后"), ("grey", "未报/基线缺失")]
 
@@ -60,14 +61,14 @@ class StandingTable(tables.Table):
     def render_status(self, record, value):
         return format_html('<span class="light light-{}">{}</span>', record.progress.colour, value)
 
-    def render_value(self, value):
-        return fmt(value)
+    def render_value(self, record, value):
+        return figure_display(value, record.indicator)
 
-    def render_expected(self, value):
-        return fmt(value)
+    def render_expected(self, record, value):
+        return figure_display(value, record.indicator)
 
-    def render_projected(self, value):
-        return fmt(value)
+    def render_projected(self, record, value):
+        return figure_display(value, record.indicator)
 
     def value_value(self, value):
         return value

@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from reports.instructions import instruction_thread
+
 from .models import Indicator
 
 
@@ -13,5 +15,10 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "targets/indicator_detail.html",
-        {"indicator": indicator, "links": links, "responsibilities": responsibilities},
+        {
+            "indicator": indicator,
+            "links": links,
+            "responsibilities": responsibilities,
+            **instruction_thread(user=request.user, indicator=indicator),
+        },
     )

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reports.models import Evidence, ReopenRequest, Submission, TaskReport
+from reports.models import Evidence, Instruction, InstructionReply, ReopenRequest, Submission, TaskReport
 from reports.services import evidence_add, figure_save, item_approve, item_submit, reopen_request_create
 from tests.conftest import PASSWORD
 from units.models import User
@@ -28,6 +28,7 @@ NOT_UNIT_SCOPED = {
     "unit_list": "redirects reporters to their own unit",
     "alert_list": "lists one's own alerts (alerts_for_user)",
     "alert_mark_read": "marks one's own alerts read",
+    "instruction_list": "lists the instructions meant for one's own unit (instructions_visible_to)",
 }
 
 
@@ -62,9 +63,10 @@ def jingyang_data(settings, plan, make_user, office_user):
         "unit_code": "jingyang",
         "code": "jingyang",
         "period_code": "2023Q4",
-        "kind": "figure",
+        "kind": {"item_detail": "figure", "instruction_new": "indicator"},
         "pk": {
             "item_detail": indicator(plan, "1.1").pk,
+            "instruction_new": indicator(plan, "1.1").pk,
             "reopen_decide": request.pk,
             "indicator_progress": indicator(plan, "1.1").pk,
         },
@@ -87,6 +89,8 @@ def snapshot():
         list(TaskReport.objects.values_list("pk", "version", "status")),
         Evidence.objects.count(),
         list(ReopenRequest.objects.values_list("pk", "decision")),
+        Instruction.objects.count(),
+        InstructionReply.objects.count(),
     )
 
 

@@ -1,8 +1,30 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 
 from targets.progress import fmt
 
 register = template.Library()
+
+# Units of things counted one by one: an expected or projected count is shown as a whole number.
+COUNT_UNITS = {"户", "个", "件", "家", "人", "项", "次", "场"}
+
+
+def figure_display(value: Decimal | None, indicator) -> str:
+    """A value as staff read it for this indicator: a milestone as 已达成/未达成, a count of things as a whole
+    number (a projection of 413.89 enterprises reads 414), anything else as `number`."""
+    if value is None:
+        return "—"
+    if indicator.kind == "milestone":
+        return "已达成" if value else "未达成"
+    if indicator.uom in COUNT_UNITS:
+        return fmt(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return fmt(value)
+
+
+@register.filter
+def figure(value, indicator) -> str:
+    return figure_display(value, indicator)
 
 
 @register.filter

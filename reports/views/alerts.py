@@ -20,13 +20,15 @@ class AlertRow:
 
 
 def _link(alert: Alert) -> str:
-    """Where the user acts on the alert: the indicator's page, the returned item, or the unit's quarterly sheet."""
+    """Where the user acts on the alert: the indicator's page, the returned item, or the unit's quarterly sheet
+    (its instructions at the top for an instruction to answer)."""
     if alert.kind == Alert.Kind.INDICATOR_RED:
         return reverse("indicator_detail", args=[alert.indicator_id])
     if alert.kind == Alert.Kind.RETURNED_STALE:
         kind, pk = ("figure", alert.indicator_id) if alert.indicator_id else ("task", alert.task_id)
         return reverse("item_detail", args=[alert.unit.code, alert.period.code, kind, pk])
-    return reverse("sheet", args=[alert.unit.code, alert.period.code])
+    sheet = reverse("sheet", args=[alert.unit.code, alert.period.code])
+    return sheet + "#instructions" if alert.kind == Alert.Kind.INSTRUCTION else sheet
 
 
 def alert_list(request: HttpRequest) -> HttpResponse:

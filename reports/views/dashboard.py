@@ -12,8 +12,17 @@ from units.models import User
 from units.selectors import user_sees_all_units
 
 from ..charts import indicator_trend, unit_breakdown
-from ..dashboard import CELL_LABELS, area_cards, period_current, reporting_heatmap, task_board, unit_league
+from ..dashboard import (
+    CELL_LABELS,
+    area_cards,
+    office_todo,
+    period_current,
+    reporting_heatmap,
+    task_board,
+    unit_league,
+)
 from ..exports import table_xlsx, xlsx_response
+from ..instructions import instruction_thread
 from ..models import Rollup, Submission
 from ..progress import plan_standings
 from ..tables import IndicatorFilter, StandingTable
@@ -57,6 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarter_rates": heatmap.period_rates[index],
             "lagging": lagging,
             "problems": plan_problems(plan=plan) if request.user.role == User.Role.OFFICE else [],
+            "todo": office_todo(user=request.user, plan=plan),
         },
     )
 
@@ -125,6 +135,7 @@ def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "history": history,
             "pending": pending,
+            **instruction_thread(user=request.user, indicator=indicator),
         },
     )
 

@@ -10,6 +10,8 @@ from targets.models import Indicator
 from tasks.models import Task
 
 from ..forms import EvidenceForm, ReasonForm
+from ..instructions import instructions_on
+from ..jobs import alerts_refresh_plan
 from ..models import ReopenRequest, Submission, TaskReport
 from ..selectors import (
     evidence_visible_to,
@@ -97,6 +99,14 @@ def item_detail(request: HttpRequest, unit_code: str, period_code: str, kind: st
             "can_review": user_can_review(user=request.user),
             "reason_form": ReasonForm(),
             "evidence_form": EvidenceForm(),
+            # The thread of this indicator or task, as far as it concerns this unit.
+            "instructions": [
+                i
+                for i in instructions_on(
+                    user=request.user, **{"indicator" if kind == "figure" else "task": subject}
+                )
+                if unit in i.units.all()
+            ],
         },
     )
 
@@ -105,6 +115,8 @@ def _act(request: HttpRequest, action: str, item) -> None:
     user, reason = request.user, request.POST.get("reason", "")
     if action == "submit":
         done = item_submit(user=user, item=item)
+        if done:
+            alerts_refresh_plan.delay_on_commit(item.period.plan_id)  # its sheet's alert may go away now
         messages.success(
             request, "已提交，等待领导小组办公室审核。" if done else "此项已经提交过，无需重复提交。"
         )

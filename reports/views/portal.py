@@ -6,6 +6,7 @@ from units.models import User
 from units.selectors import units_visible_to, user_sees_all_units
 
 from ..dashboard import period_current, unit_contributions, unit_quarters
+from ..instructions import instructions_awaiting
 from .dashboard import dashboard
 
 
@@ -53,5 +54,6 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "quarters": unit_quarters(unit=unit, plan=plan) if plan else [],
             "period": current,
             "contributions": unit_contributions(unit=unit, plan=plan, period=current) if current else [],
+            "awaiting": list(instructions_awaiting(unit=unit)) if plan else [],
         },
     )

@@ -15,10 +15,12 @@ from tasks.selectors import plan_current
 from units.models import Unit
 from units.selectors import units_visible_to
 
-from ..forms import FigureForm, TaskReportForm, figure_initial, task_report_initial
+from ..forms import FigureForm, InstructionReplyForm, TaskReportForm, figure_initial, task_report_initial
+from ..instructions import SheetInstruction, sheet_instructions
+from ..jobs import alerts_refresh_plan
 from ..models import Evidence, Status, Submission, TaskReport
 from ..selectors import SheetRow, periods_open, sheet_groups, unit_sheet_summaries, user_can_report_for
-from ..services import StaleEditError, figure_save, item_submit, task_report_save
+from ..services import StaleEditError, figure_save, instruction_reply, item_submit, task_report_save
 
 
 def sheet_scope(request: HttpRequest, unit_code: str, period_code: str) -> tuple[Unit, Period]:
@@ -87,11 +89,14 @@ def sheet(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespons
     unit, period = sheet_scope(request, unit_code, period_code)
     can_edit = user_can_report_for(user=request.user, unit=unit) and period.start <= portal_today()
     groups = sheet_groups(unit=unit, period=period)
+    instructions = sheet_instructions(unit=unit, period=period)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("您不能填报此表")
         action = request.POST.get("action", "save")
-        failed = saved = submitted = 0
+        replies = _bind_replies(instructions, request.POST)
+        failed, answered = _save_replies(request, unit, period, replies)
+        saved = submitted = 0
         bound_groups = []
         for group in groups:
             bound = _bind(group.rows, request.POST)
@@ -119,19 +124,79 @@ def sheet(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespons
                 except ValidationError as error:
                     _add_errors(form, error)
                     failed += 1
+        if submitted:
+            # The unit's reminder or overdue alert goes away now, not at the next scheduled refresh.
+            alerts_refresh_plan.delay_on_commit(period.plan_id)
+        done = (
+            [f"保存{saved}项"]
+            + [f"提交{submitted}项"] * bool(submitted)
+            + [f"答复批示{answered}条"] * bool(answered)
+        )
         if failed:
             _refresh_items(unit, period, bound_groups)
+            replies = _rebind_replies(sheet_instructions(unit=unit, period=period), replies)
             messages.error(
                 request,
-                f"有{failed}项需要修改（见标红处），其余内容已处理：保存{saved}项，提交{submitted}项。您输入的内容都还在页面上。",
+                f"有{failed}项需要修改（见标红处），其余内容已处理：{'，'.join(done)}。您输入的内容都还在页面上。",
             )
             return render(
-                request, "reports/sheet.html", _context(request, unit, period, bound_groups, can_edit)
+                request,
+                "reports/sheet.html",
+                _context(request, unit, period, bound_groups, can_edit, replies),
             )
-        messages.success(request, f"已保存{saved}项" + (f"，已提交{submitted}项" if submitted else "") + "。")
+        messages.success(request, "已" + "，已".join(done) + "。")
         return redirect(reverse("sheet", args=[unit.code, period.code]) + "?saved=1")
     bound_groups = [(group, _bind(group.rows)) for group in groups]
-    return render(request, "reports/sheet.html", _context(request, unit, period, bound_groups, can_edit))
+    replies = _bind_replies(instructions)
+    return render(
+        request, "reports/sheet.html", _context(request, unit, period, bound_groups, can_edit, replies)
+    )
+
+
+@dataclass
+class BoundReply:
+    entry: SheetInstruction
+    form: InstructionReplyForm | None  # None once answered on this sheet
+
+
+def _bind_replies(instructions: list[SheetInstruction], data=None) -> list[BoundReply]:
+    return [
+        BoundReply(entry=i, form=InstructionReplyForm(data, prefix=i.key) if i.awaiting else None)
+        for i in instructions
+    ]
+
+
+def _rebind_replies(instructions: list[SheetInstruction], posted: list[BoundReply]) -> list[BoundReply]:
+    """After a partly failed post: answers saved meanwhile show as answered, the others keep what was typed."""
+    forms = {reply.entry.key: reply.form for reply in posted}
+    return [BoundReply(entry=i, form=forms.get(i.key) if i.awaiting else None) for i in instructions]
+
+
+def _save_replies(request, unit: Unit, period: Period, replies: list[BoundReply]) -> tuple[int, int]:
+    """Store the answers typed on the sheet; blank ones wait for a later report. Returns (failed, answered)."""
+    failed = answered = 0
+    for reply in replies:
+        form = reply.form
+        if form is None:
+            continue
+        if not form.is_valid():
+            failed += 1
+            continue
+        if not form.cleaned_data["text"].strip():
+            continue
+        try:
+            instruction_reply(
+                user=request.user,
+                instruction=reply.entry.instruction,
+                unit=unit,
+                period=period,
+                text=form.cleaned_data["text"],
+            )
+            answered += 1
+        except ValidationError as error:
+            _add_errors(form, error)
+            failed += 1
+    return failed, answered
 
 
 def _refresh_items(unit: Unit, period: Period, bound_groups) -> None:
@@ -177,12 +242,15 @@ def _save_row(request: HttpRequest, unit: Unit, period: Period, row: SheetRow, f
     )
 
 
-def _context(request, unit, period, bound_groups, can_edit) -> dict:
+def _context(request, unit, period, bound_groups, can_edit, replies) -> dict:
     rows = [entry for _, bound in bound_groups for entry in bound]
+    awaiting = [reply.entry.instruction for reply in replies if reply.entry.awaiting]
     return {
         "unit": unit,
         "period": period,
         "groups": bound_groups,
+        "replies": replies,
+        "instructed": {f"f{i.indicator_id}" if i.indicator_id else f"t{i.task_id}" for i in awaiting},
         "can_edit": can_edit,
         "counts": {
             "未填": sum(1 for e in rows if not e.row.status),

@@ -50,7 +50,7 @@ def test_jingyang_reports_the_quarter_and_the_office_returns_then_approves(demo,
 
     page.get_by_role("button", name="退出").click()
     login("office")
-    page.get_by_role("link", name="审核").click()
+    page.get_by_role("link", name="审核", exact=True).click()
     queue = page.get_by_test_id("figure-queue")
     expect(queue).to_contain_text("高新技术企业")
     queue.get_by_label("选择 1.1 旌阳区人民政府").check()
@@ -71,7 +71,7 @@ def test_jingyang_reports_the_quarter_and_the_office_returns_then_approves(demo,
 
     page.get_by_role("button", name="退出").click()
     login("office")
-    page.get_by_role("link", name="审核").click()
+    page.get_by_role("link", name="审核", exact=True).click()
     page.get_by_test_id("figure-queue").get_by_label("选择 1.1 旌阳区人民政府").check()
     page.get_by_test_id("figure-queue").get_by_label("选择 2.3 旌阳区人民政府").check()
     page.get_by_role("button", name="审核通过勾选项").click()
@@ -125,7 +125,7 @@ def test_kjj_reports_its_tasks(demo, live_server, page, login):
 
     page.get_by_role("button", name="退出").click()
     login("office")
-    page.get_by_role("link", name="审核").click()
+    page.get_by_role("link", name="审核", exact=True).click()
     queue = page.get_by_test_id("task-queue")
     expect(queue).to_contain_text("实施知识产权导航工程")
     queue.get_by_label("选择 二(四)1 市科技局").check()

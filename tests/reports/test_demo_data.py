@@ -7,6 +7,7 @@ after its last test. Only the determinism test generates a second time.
 """
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,13 +16,13 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from reports.demo import DEMO, demo_data_generate
-from reports.models import Evidence, Status, Submission, TaskReport
+from reports.models import Evidence, Instruction, InstructionReply, Status, Submission, TaskReport
 from reports.progress import plan_standings
 from reports.rollup import rollup_rebuild_plan
 from reports.selectors import sheet_groups, unit_obligation_counts
 from targets.models import Indicator, WorkPlan
 from targets.progress import Status as Standing
-from units.models import Unit
+from units.models import Unit, User
 
 
 def _values(plan: WorkPlan) -> list[tuple]:
@@ -139,6 +140,8 @@ def test_every_text_written_starts_with_the_demo_mark(demo, plan):
         *TaskReport.objects.filter(period__plan=plan).values_list(
             "note", "return_reason", "progress_text", "problems", "next_steps"
         ),
+        *Instruction.objects.values_list("text"),
+        *InstructionReply.objects.values_list("text"),
     ]
     written = [text for row in texts for text in row if text]
     assert written and all(text.startswith(DEMO) for text in written)
@@ -186,6 +189,17 @@ def test_the_plan_ends_with_indicators_met_behind_lagging_and_without_baseline(d
     assert standings["二(二)2.1"].status == Standing.NO_BASELINE
     assert standings["1.1"].status == Standing.MET
     assert standings["3.4"].colour == "amber"
+
+
+def test_a_leaders_instruction_is_answered_by_all_units_but_one_and_a_new_one_awaits_answers(demo, plan):
+    answered, waiting = Instruction.objects.filter(period__plan=plan).order_by("created_at")
+    assert answered.author.role == User.Role.LEADER and answered.indicator.code == "1.5"
+    repliers = set(answered.replies.values_list("unit__code", flat=True))
+    assert set(answered.units.values_list("code", flat=True)) - repliers == {"zhongjiang"}
+    assert all(r.created_at.date() <= r.period.due_date + timedelta(days=7) for r in answered.replies.all())
+    assert waiting.task.code == "二(一)2" and not waiting.replies.exists()
+    # Written after the last quarter's due date: answered on the plan's last sheet, 2025Q2.
+    assert (waiting.period.year, waiting.period.quarter) == (2025, 2)
 
 
 def test_running_the_command_again_adds_nothing(demo, plan):

@@ -18,6 +18,8 @@ LABELS = {
     "returned_and_resubmitted": "退回后重新提交",
     "late": "逾期提交",
     "evidence": "佐证材料",
+    "instructions": "批示",
+    "instruction_replies": "批示答复",
     "users_created": "新建演示账号",
 }
 
