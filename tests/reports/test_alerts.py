@@ -182,6 +182,7 @@ def test_the_overdue_alert_closes_once_the_unit_has_submitted_everything(setting
     assert overdue not in alerts_for_user(user=kjj)
 
 
+@eager_only
 def test_submitting_on_the_sheet_closes_the_overdue_alert_at_once(
     client, settings, plan, sxdjq, django_capture_on_commit_callbacks
 ):

@@ -12,10 +12,12 @@ from django.urls import reverse
 
 from reports.alerts import alerts_for_user, alerts_refresh
 from reports.instructions import instruction_candidates, instructions_on, period_to_answer
+from reports.jobs import alerts_refresh_plan
 from reports.models import Alert, Instruction, InstructionReply
 from reports.selectors import unit_reports_task
 from reports.services import instruction_create, instruction_reply
 from tests.conftest import PASSWORD
+from tests.markers import eager_only, needs_worker
 from units.models import Unit, User
 
 from .factories import indicator, period, task
@@ -185,6 +187,7 @@ def test_each_addressed_unit_is_alerted_until_it_answers(plan, leader, jingyang,
     assert instruction_alert(instruction, guanghan.unit).is_open
 
 
+@eager_only
 def test_writing_or_answering_refreshes_the_alerts_at_once(
     plan, leader, jingyang, django_capture_on_commit_callbacks
 ):
@@ -371,3 +374,24 @@ def test_the_office_home_counts_instructions_still_awaiting_answers(
     assert (todo["open"], todo["answers_awaited"]) == (2, 2)
     page = client.get(reverse("indicator_progress", args=[indicator(plan, "1.1").pk])).content.decode()
     assert TEXT in page and reverse("instruction_new", args=["indicator", indicator(plan, "1.1").pk]) in page
+
+
+@needs_worker
+@pytest.mark.worker
+def test_on_a_real_worker_an_instruction_alerts_its_unit_until_answered(transactional_db, plan, make_user):
+    leader = make_user("leader-w", User.Role.LEADER)
+    reporter = make_user("jy-w", User.Role.REPORTER, "jingyang")
+    instruction = instruction_create(
+        user=leader, indicator=indicator(plan, "1.1"), text=TEXT, units=[unit("jingyang")]
+    )
+    alerts_refresh_plan.delay(plan.pk).get(timeout=60)
+    assert instruction_alert(instruction, reporter.unit).is_open
+    instruction_reply(
+        user=reporter,
+        instruction=instruction,
+        unit=reporter.unit,
+        period=period(plan, "2023Q4"),
+        text="已办。",
+    )
+    alerts_refresh_plan.delay(plan.pk).get(timeout=60)
+    assert not instruction_alert(instruction, reporter.unit).is_open
