@@ -1,8 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from reports.instructions import instruction_thread
-
 from .models import Indicator
 
 
@@ -19,6 +17,5 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": indicator,
             "links": links,
             "responsibilities": responsibilities,
-            **instruction_thread(user=request.user, indicator=indicator),
         },
     )

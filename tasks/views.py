@@ -1,7 +1,6 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from reports.instructions import instruction_thread
 from targets.models import WorkPlan
 
 from .models import Task
@@ -26,6 +25,5 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "group__members"
             ),
             "links": task.task_indicators.select_related("indicator__area"),
-            **instruction_thread(user=request.user, task=task),
         },
     )

@@ -22,7 +22,6 @@ from ..dashboard import (
     unit_league,
 )
 from ..exports import table_xlsx, xlsx_response
-from ..instructions import instruction_thread
 from ..models import Rollup, Submission
 from ..progress import plan_standings
 from ..tables import IndicatorFilter, StandingTable
@@ -135,7 +134,6 @@ def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "history": history,
             "pending": pending,
-            **instruction_thread(user=request.user, indicator=indicator),
         },
     )
 
