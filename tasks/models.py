@@ -1,5 +1,6 @@
 """二、主要工作 (sections and their tasks) and 三、保障措施 (safeguard items), with responsible units."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -111,3 +112,42 @@ class TaskIndicator(models.Model):
     @property
     def is_reference(self) -> bool:
         return self.indicator.area_id is not None
+
+
+class PlanDraft(models.Model):
+    """A plan read from its uploaded text, waiting for the office to check it: the parsed structure (`data`, in the
+    plan_import form), what the parser could not classify (`warnings`), and the plan created once confirmed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        DISCARDED = "discarded", _("已放弃")
+
+    file_name = models.CharField(_("文件名"), max_length=200)
+    source_text = models.TextField(_("方案原文"))
+    data = models.JSONField(_("识别结果"))
+    warnings = models.JSONField(_("需核对事项"), default=list, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    version = models.PositiveIntegerField(
+        _("版本"), default=1
+    )  # two people correcting one draft: refuse the older
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    plan = models.OneToOneField(
+        WorkPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft",
+        verbose_name=_("建立的方案"),
+    )
+
+    class Meta:
+        verbose_name = _("方案识别稿")
+        verbose_name_plural = _("方案识别稿")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.data.get('plan', {}).get('title') or self.file_name} · {self.get_status_display()}"

@@ -1,5 +1,6 @@
 """Reads of the plan's structure: the export form, and what a unit answers for."""
 
+import json
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -51,6 +52,11 @@ def _task_indicator_json(link: TaskIndicator) -> dict:
 RESPONSIBLE = ("unit", "group")
 
 
+def _responsible_json(row) -> str | dict:
+    """The name, or {"name", "role"} when the plan says 牵头 or 配合 (the shape plan_import reads back)."""
+    return {"name": row.name, "role": row.role} if row.role else row.name
+
+
 def plan_structure(*, plan: WorkPlan) -> dict:
     """The plan's areas, sections, tasks and safeguards with everything they show, in a fixed number of queries."""
     areas = list(
@@ -88,7 +94,7 @@ def plan_export(*, plan: WorkPlan) -> dict:
                 "number": area.number,
                 "name": area.name,
                 "headline": area.headline,
-                "responsible": [r.name for r in area.responsibilities.all()],
+                "responsible": [_responsible_json(r) for r in area.responsibilities.all()],
                 "indicators": [_indicator_json(i) for i in area.indicators.all()],
             }
             for area in structure["areas"]
@@ -101,7 +107,7 @@ def plan_export(*, plan: WorkPlan) -> dict:
                     {
                         "number": task.number,
                         "title": task.title,
-                        "responsible": [r.name for r in task.responsibilities.all()],
+                        "responsible": [_responsible_json(r) for r in task.responsibilities.all()],
                         "indicators": [_task_indicator_json(link) for link in task.task_indicators.all()],
                     }
                     for task in section.tasks.all()
@@ -113,11 +119,26 @@ def plan_export(*, plan: WorkPlan) -> dict:
             {
                 "number": item.number,
                 "title": item.title,
-                "responsible": [r.name for r in item.responsibilities.all()],
+                "responsible": [_responsible_json(r) for r in item.responsibilities.all()],
             }
             for item in structure["safeguards"]
         ],
     }
+
+
+def plan_export_shape(data: dict) -> dict:
+    """A plan's full structured form (the fixture, or what the parser reads from a text) cut to what `export_plan`
+    prints: without the texts, unit codes and aliases, group notes, aggregation and loader settings."""
+    data = json.loads(json.dumps(data))
+    data["plan"] = {key: data["plan"][key] for key in ("title", "start", "end")}
+    data["units"] = [{key: u[key] for key in ("name", "full_name", "kind")} for u in data["units"]]
+    data["groups"] = [{key: g[key] for key in ("name", "members")} for g in data["groups"]]
+    for item in data["areas"] + [t for s in data["sections"] for t in s["tasks"]] + data["safeguards"]:
+        item.pop("text", None)
+        for indicator in item.get("indicators", []):
+            indicator.pop("aggregation", None)
+            indicator.pop("source_text", None)
+    return data
 
 
 def _answers_for(unit: Unit) -> Q:
@@ -170,6 +191,9 @@ def plan_problems(*, plan: WorkPlan) -> list[str]:
     ):
         when = indicator.baseline_date.isoformat() if indicator.baseline_date else "日期未定"
         problems.append(f"指标 {indicator.code} {indicator.name}：目标相对基线，需填写基线值（{when}）")
+    unreported = [i.code for i in Indicator.objects.filter(plan=plan, reporting_units__isnull=True)]
+    if unreported:
+        problems.append(f"{len(unreported)}项指标未指定由哪些单位报送：{'、'.join(unreported)}")
     for task in Task.objects.filter(plan=plan, responsibilities__isnull=True):
         problems.append(f"{task.code} {task.title}：方案未写明责任单位")
     for group in UnitGroup.objects.filter(members__isnull=True):
@@ -177,3 +201,31 @@ def plan_problems(*, plan: WorkPlan) -> list[str]:
     for unit in Unit.objects.filter(needs_review=True):
         problems.append(f"单位“{unit.name}”是从方案文本识别出的新单位，需确认")
     return problems
+
+
+def draft_outline(*, draft) -> dict:
+    """What the check page of a plan read from its text shows: the structure, the new units' names (highlighted
+    wherever the plan names them), the warnings, and the source lines with the warned ones marked."""
+    data = draft.data
+    new_names = {u["name"] for u in data["units"] if u.get("needs_review")}
+    warned = {w["line"] for w in draft.warnings}
+
+    def names(item: dict) -> list[tuple[str, str, bool]]:
+        entries = [
+            (e, "") if isinstance(e, str) else (e["name"], e.get("role", "")) for e in item["responsible"]
+        ]
+        return [
+            (name, {"lead": "牵头", "support": "配合"}.get(role, ""), name in new_names)
+            for name, role in entries
+        ]
+
+    return {
+        "areas": [{**area, "names": names(area)} for area in data["areas"]],
+        "sections": [
+            {**section, "tasks": [{**task, "names": names(task)} for task in section["tasks"]]}
+            for section in data["sections"]
+        ],
+        "safeguards": [{**item, "names": names(item)} for item in data["safeguards"]],
+        "warnings": draft.warnings,
+        "lines": [(n, line, n in warned) for n, line in enumerate(draft.source_text.splitlines(), 1)],
+    }

@@ -1,19 +1,25 @@
-"""Writes for the plan's structure: loading a whole plan from its structured form."""
+"""Writes for the plan's structure: loading a whole plan from its structured form, and importing a plan from its
+official text (read, corrected by the office, confirmed, opened for reporting)."""
 
 import datetime
+from dataclasses import asdict
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 
 from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
+from targets.periods import portal_now
 from targets.services import indicator_set_reporting, periods_ensure
-from units.models import Responsibility, Unit
-from units.selectors import group_by_name, unit_by_name
+from units.models import Responsibility, Unit, User
+from units.selectors import group_by_name, unit_by_name, unit_registry_data
 from units.services import group_upsert, unit_upsert
 
-from .models import Section, Task, TaskIndicator, TaskResponsibility
+from .documents import plan_text_read
+from .models import PlanDraft, Section, Task, TaskIndicator, TaskResponsibility
+from .plantext import ParseResult, plan_parse
 
 INDICATOR_FIELDS = ("code", "name", "uom", "kind", "direction", "comparison")
 
@@ -22,18 +28,51 @@ def _number(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _responsibilities(names: list[str]) -> list[dict]:
-    """Each name the plan writes becomes a unit or a group; a name that is neither is an error to fix first."""
+def _responsibilities(entries: list[str | dict]) -> list[dict]:
+    """Each name the plan writes becomes a unit or a group; a name that is neither is an error to fix first.
+    An entry is the name, or {"name": …, "role": "lead" | "support"} where the plan says 牵头 or 配合."""
     rows = []
-    for position, name in enumerate(names):
+    for position, entry in enumerate(entries):
+        name, role = (entry, "") if isinstance(entry, str) else (entry["name"], entry.get("role", ""))
         group = group_by_name(name=name)
         unit = None if group else unit_by_name(name=name)
         if not (group or unit):
             raise ValidationError(f"责任单位“{name}”不是已知的单位或单位组，请先在单位表中添加")
-        rows.append(
-            {"unit": unit, "group": group, "position": position, "role": Responsibility.Role.UNSPECIFIED}
-        )
+        if role not in Responsibility.Role.values:
+            raise ValidationError(f"责任单位“{name}”的责任方式“{role}”无效")
+        rows.append({"unit": unit, "group": group, "position": position, "role": role})
     return rows
+
+
+def _unit_new(unit: dict, *, position: int) -> None:
+    """A unit the parser did not know: kept for the office to confirm (needs_review). One of the same name from an
+    earlier import is reused; the provisional code (new-1) moves on to a free one."""
+    if unit_by_name(name=unit["name"]):
+        return
+    code, n = unit["code"], 1
+    while Unit.objects.filter(code=code).exists():
+        n += 1
+        code = f"new-{n}"
+    unit_upsert(
+        code=code,
+        name=unit["name"],
+        full_name=unit.get("full_name") or unit["name"],
+        kind=unit["kind"],
+        aliases=unit.get("aliases", []),
+        position=position,
+        needs_review=True,
+    )
+
+
+def _labelled(error: ValidationError) -> list[str]:
+    """A model's validation messages, each with the label of its field ("计量单位：此字段不能为空。")."""
+    return [
+        message
+        if field == NON_FIELD_ERRORS
+        else f"{Indicator._meta.get_field(field).verbose_name}：{message}"
+        for field, messages in error.message_dict.items()
+        for message in messages
+    ]
 
 
 def _indicator(*, plan: WorkPlan, area: GoalArea | None, data: dict, position: int) -> Indicator:
@@ -49,7 +88,10 @@ def _indicator(*, plan: WorkPlan, area: GoalArea | None, data: dict, position: i
         source_text=data.get("source_text", ""),
         **{field: data[field] for field in INDICATOR_FIELDS},
     )
-    indicator.full_clean(exclude=["plan", "area"])
+    try:
+        indicator.full_clean(exclude=["plan", "area"])
+    except ValidationError as error:
+        raise ValidationError([f"指标 {data['code']}：{text}" for text in _labelled(error)]) from error
     indicator.save()
     return indicator
 
@@ -67,6 +109,9 @@ def plan_import(*, data: dict, source_text: str = "", status: str = WorkPlan.Sta
         raise ValidationError(f"方案《{meta['title']}》（{start}起）已存在")
 
     for position, unit in enumerate(data.get("units", [])):
+        if unit.get("needs_review"):
+            _unit_new(unit, position=position)
+            continue
         unit_upsert(
             code=unit["code"],
             name=unit["name"],
@@ -74,6 +119,7 @@ def plan_import(*, data: dict, source_text: str = "", status: str = WorkPlan.Sta
             kind=unit["kind"],
             aliases=unit.get("aliases", []),
             position=position,
+            needs_review=unit.get("needs_review", False),
         )
     for position, group in enumerate(data.get("groups", [])):
         members = [unit_by_name(name=name) for name in group["members"]]
@@ -186,3 +232,195 @@ def _task(*, plan: WorkPlan, section: Section | None, kind: str, data: dict, pos
             )
             TaskIndicator.objects.create(task=task, indicator=indicator, position=ind_position)
     return task
+
+
+# Plans read from their text (tasks.plantext): upload, correct, confirm, open for reporting.
+
+
+def _check_office(user: User) -> None:
+    if not (user.is_authenticated and user.role == User.Role.OFFICE):
+        raise PermissionDenied("只有领导小组办公室可以导入和开放工作方案")
+
+
+def plan_read(*, name: str, content: bytes, completions: dict | None = None) -> tuple[str, ParseResult]:
+    """The text of an uploaded plan file and what the parser reads from it; without completions its unit names are
+    matched against the portal's units. Raises ValidationError for a file that is not a plan."""
+    text = plan_text_read(name=name, content=content)
+    result = plan_parse(text, completions=completions if completions is not None else unit_registry_data())
+    if not result.plan["areas"] and not result.plan["sections"]:
+        raise ValidationError(
+            "没有识别出目标和任务：请确认上传的是工作方案正文（含“主要目标”“主要工作”等部分）"
+        )
+    return text, result
+
+
+@transaction.atomic
+def plan_draft_create(*, user: User, name: str, content: bytes, completions: dict | None = None) -> PlanDraft:
+    """Read an uploaded plan into a draft for the office to check. Raises ValidationError for a bad file."""
+    _check_office(user)
+    text, result = plan_read(name=name, content=content, completions=completions)
+    return PlanDraft.objects.create(
+        file_name=PurePath(name).name[:200],
+        source_text=text,
+        data=result.plan,
+        warnings=[asdict(w) for w in result.warnings],
+        uploaded_by=user,
+        uploaded_at=portal_now(),
+    )
+
+
+def _draft_locked(draft: PlanDraft, expected_version: int | None) -> PlanDraft:
+    locked = PlanDraft.objects.select_for_update().get(pk=draft.pk)
+    if locked.status != PlanDraft.Status.PENDING:
+        raise ValidationError(f"此识别稿{locked.get_status_display()}，不能再修改")
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError("别人刚刚修改过此识别稿，您的修改未保存。请刷新页面，在最新内容上重新修改")
+    return locked
+
+
+def _rename_responsible(data: dict, old: str, new: str) -> None:
+    items = data["areas"] + [t for s in data["sections"] for t in s["tasks"]] + data["safeguards"]
+    for item in items:
+        item["responsible"] = [
+            (new if entry == old else entry)
+            if isinstance(entry, str)
+            else ({**entry, "name": new} if entry["name"] == old else entry)
+            for entry in item["responsible"]
+        ]
+
+
+def draft_indicators(data: dict) -> list[dict]:
+    """The indicators of a draft that carry their own target (a task's reference to a goal indicator does not)."""
+    tasks = [t for s in data["sections"] for t in s["tasks"]]
+    return [i for a in data["areas"] for i in a["indicators"]] + [
+        i for t in tasks for i in t["indicators"] if not i.get("ref")
+    ]
+
+
+@transaction.atomic
+def plan_draft_update(
+    *, user: User, draft: PlanDraft, changes: dict, expected_version: int | None
+) -> PlanDraft:
+    """Apply the office's corrections: {"plan": {title, start, end}, "units": {code: {"existing": name} or
+    {"name", "full_name", "kind"}}, "indicators": {index: {name, kind, comparison, target, uom}}}. A new unit mapped
+    to an existing one disappears and its name is replaced wherever the plan names it; a renamed one is renamed
+    everywhere. Refuses an edit based on an older version."""
+    _check_office(user)
+    draft = _draft_locked(draft, expected_version)
+    data = draft.data
+    data["plan"].update(changes.get("plan", {}))
+    settled: set[str] = set()  # names mapped to an existing unit: their warnings are answered
+    for code, change in changes.get("units", {}).items():
+        unit = next((u for u in data["units"] if u["code"] == code and u.get("needs_review")), None)
+        if unit is None:
+            continue
+        if change.get("existing"):
+            data["units"].remove(unit)
+            _rename_responsible(data, unit["name"], change["existing"])
+            settled.add(unit["name"])
+            continue
+        if change.get("name") and change["name"] != unit["name"]:
+            _rename_responsible(data, unit["name"], change["name"])
+        unit.update({key: value for key, value in change.items() if key in ("name", "full_name", "kind")})
+    indicators = draft_indicators(data)
+    for index, change in changes.get("indicators", {}).items():
+        indicators[int(index)].update(change)
+    settled |= {f"uom:{i['code']}" for i in indicators if i["uom"]}
+    draft.warnings = [w for w in draft.warnings if not _settled(w, settled)]
+    draft.data, draft.version = data, draft.version + 1
+    draft.save(update_fields=["data", "warnings", "version"])
+    return draft
+
+
+def _settled(warning: dict, settled: set[str]) -> bool:
+    """A warning the office's corrections answer: about a name now mapped to a unit, or a unit of measure filled."""
+    if warning.get("subject"):
+        return warning["subject"] in settled
+    return any(f"“{name}”" in warning["message"] for name in settled)
+
+
+@transaction.atomic
+def plan_draft_confirm(*, user: User, draft: PlanDraft, expected_version: int | None = None) -> WorkPlan:
+    """Create the plan (in draft: not yet open for reporting) from the checked structure. All or nothing."""
+    _check_office(user)
+    draft = _draft_locked(draft, expected_version)
+    plan = plan_import(data=draft.data, source_text=draft.source_text, status=WorkPlan.Status.DRAFT)
+    draft.status, draft.plan = PlanDraft.Status.CONFIRMED, plan
+    draft.save(update_fields=["status", "plan"])
+    return plan
+
+
+@transaction.atomic
+def plan_draft_discard(*, user: User, draft: PlanDraft) -> None:
+    _check_office(user)
+    draft = _draft_locked(draft, None)
+    draft.status = PlanDraft.Status.DISCARDED
+    draft.save(update_fields=["status"])
+
+
+def _units_named(rows) -> tuple[list[Unit], list[Unit]]:
+    """The units responsibility rows name (groups expanded), in order, and those of them the plan says lead."""
+    units: dict[int, Unit] = {}
+    leads: dict[int, Unit] = {}
+    for row in rows:
+        named = list(row.group.members.all()) if row.group_id else [row.unit]
+        units.update((u.pk, u) for u in named)
+        if row.role == Responsibility.Role.LEAD:
+            leads.update((u.pk, u) for u in named)
+    return list(units.values()), list(leads.values())
+
+
+LOCAL = (Unit.Kind.COUNTY, Unit.Kind.ZONE)
+
+
+@transaction.atomic
+def plan_reporting_defaults(*, user: User, plan: WorkPlan) -> int:
+    """Who reports each indicator no one reports yet, from the units the plan makes responsible for it (its goal
+    area's or its task's): a figure the city sums comes from each county and zone among them (all of them when
+    there are none); any other comes from the lead unit (the first city-level one when no lead is named). The
+    office adjusts the result in 管理后台 › 指标. Returns how many indicators were set."""
+    _check_office(user)
+    done = 0
+    indicators = Indicator.objects.filter(plan=plan, reporting_units__isnull=True).select_related("area")
+    for indicator in indicators:
+        if indicator.area_id:
+            rows = indicator.area.responsibilities.select_related("unit", "group")
+        else:
+            link = TaskIndicator.objects.filter(indicator=indicator).select_related("task").first()
+            if link is None:
+                continue
+            rows = link.task.responsibilities.select_related("unit", "group")
+        units, leads = _units_named(rows.order_by("position"))
+        if not units:
+            continue
+        local = [u for u in units if u.kind in LOCAL]
+        if indicator.aggregation == Indicator.Aggregation.SUM:
+            chosen = local or units
+        else:
+            chosen = leads or [next((u for u in units if u.kind not in LOCAL), units[0])]
+        indicator_set_reporting(
+            indicator=indicator,
+            units=chosen,
+            numerator_label=indicator.numerator_label,
+            denominator_label=indicator.denominator_label,
+        )
+        done += 1
+    return done
+
+
+@transaction.atomic
+def plan_open(*, user: User, plan: WorkPlan) -> bool:
+    """Open a draft plan for reporting (its quarters exist from its creation). Returns False when already open.
+    Raises ValidationError while an indicator has no one to report it: it would never be measured."""
+    _check_office(user)
+    plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != WorkPlan.Status.DRAFT:
+        return False
+    unreported = Indicator.objects.filter(plan=plan, reporting_units__isnull=True).count()
+    if unreported:
+        raise ValidationError(
+            f"还有{unreported}项指标没有指定报送单位，开放后无人填报。请先点击“按责任单位预设报送单位”或在管理后台指定"
+        )
+    plan.status = WorkPlan.Status.ACTIVE
+    plan.save(update_fields=["status"])
+    return True

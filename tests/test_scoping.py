@@ -7,6 +7,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reports.models import Evidence, Instruction, InstructionReply, ReopenRequest, Submission, TaskReport
 from reports.services import evidence_add, figure_save, item_approve, item_submit, reopen_request_create
+from targets.models import WorkPlan
+from tasks.models import PlanDraft
+from tasks.services import plan_draft_create
 from tests.conftest import PASSWORD
 from units.models import User
 
@@ -59,6 +62,7 @@ def jingyang_data(settings, plan, make_user, office_user):
     item_submit(user=jy, item=figure)
     item_approve(user=office_user, item=figure)
     request = reopen_request_create(user=jy, item=figure, reason="核对")
+    draft = plan_draft_create(user=office_user, name="方案.txt", content=plan.source_text.encode())
     return {
         "unit_code": "jingyang",
         "code": "jingyang",
@@ -68,6 +72,7 @@ def jingyang_data(settings, plan, make_user, office_user):
             "item_detail": indicator(plan, "1.1").pk,
             "instruction_new": indicator(plan, "1.1").pk,
             "reopen_decide": request.pk,
+            "plan_draft": draft.pk,
             "indicator_progress": indicator(plan, "1.1").pk,
         },
         "token": Evidence.objects.get().token,
@@ -91,6 +96,8 @@ def snapshot():
         list(ReopenRequest.objects.values_list("pk", "decision")),
         Instruction.objects.count(),
         InstructionReply.objects.count(),
+        list(PlanDraft.objects.values_list("pk", "version", "status", "plan")),
+        list(WorkPlan.objects.values_list("pk", "status")),
     )
 
 

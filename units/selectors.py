@@ -34,3 +34,17 @@ def unit_by_name(*, name: str) -> Unit | None:
 
 def group_by_name(*, name: str) -> UnitGroup | None:
     return UnitGroup.objects.filter(name=name).first()
+
+
+def unit_registry_data() -> dict:
+    """The portal's units and groups in the form the plan parser matches names against (plan_import's form)."""
+    return {
+        "units": [
+            {"code": u.code, "name": u.name, "full_name": u.full_name, "kind": u.kind, "aliases": u.aliases}
+            for u in Unit.objects.all()
+        ],
+        "groups": [
+            {"name": g.name, "members": [m.name for m in g.members.all()], "note": g.note}
+            for g in UnitGroup.objects.prefetch_related("members")
+        ],
+    }

@@ -40,12 +40,20 @@ def _role_permissions(role: str) -> list[Permission]:
 
 @transaction.atomic
 def unit_upsert(
-    *, code: str, name: str, full_name: str, kind: str, aliases: Iterable[str] = (), position: int = 0
+    *,
+    code: str,
+    name: str,
+    full_name: str,
+    kind: str,
+    aliases: Iterable[str] = (),
+    position: int = 0,
+    needs_review: bool = False,
 ) -> Unit:
-    """Create the unit with this code, or bring its names and kind up to date. Raises ValidationError on bad data."""
+    """Create the unit with this code, or bring its names and kind up to date. `needs_review` marks a unit read
+    from a plan's text that the office has yet to confirm. Raises ValidationError on bad data."""
     unit = Unit.objects.filter(code=code).first() or Unit(code=code)
     unit.name, unit.full_name, unit.kind = name, full_name, kind
-    unit.aliases, unit.position = list(aliases), position
+    unit.aliases, unit.position, unit.needs_review = list(aliases), position, needs_review
     unit.full_clean()
     unit.save()
     return unit

@@ -1,6 +1,10 @@
 import json
+from pathlib import Path
 
 from django.conf import settings
+
+from tasks.plantext import plan_parse
+from tasks.selectors import plan_export_shape
 
 IND_KEYS = [
     "code",
@@ -15,27 +19,21 @@ IND_KEYS = [
     "target_date",
     "ref",
 ]
-FIXTURE_ONLY = {"text", "aggregation", "source_text", "code_", "aliases", "note"}
 
 
-def _strip(data: dict) -> dict:
-    """The fixture less what export_plan does not print (texts, aliases, unit codes, loader settings)."""
-    data = json.loads(json.dumps(data))
-    data["plan"] = {k: data["plan"][k] for k in ("title", "start", "end")}
-    data["units"] = [{k: u[k] for k in ("name", "full_name", "kind")} for u in data["units"]]
-    data["groups"] = [{k: g[k] for k in ("name", "members")} for g in data["groups"]]
-    items = data["areas"] + [t for s in data["sections"] for t in s["tasks"]] + data["safeguards"]
-    for item in items:
-        item.pop("text")
-        for indicator in item.get("indicators", []):
-            indicator.pop("aggregation", None)
-            indicator.pop("source_text", None)
-    return data
+def test_export_is_exactly_the_reviewed_structure_of_the_text(exported):
+    reviewed = json.loads(
+        (Path(__file__).parent / "data" / "deyang_plan_expected.json").read_text(encoding="utf-8")
+    )
+    assert exported == plan_export_shape(reviewed)
 
 
-def test_export_is_exactly_the_fixture_it_was_loaded_from(exported):
-    fixture = json.loads((settings.BASE_DIR / "fixtures" / "deyang_plan.json").read_text(encoding="utf-8"))
-    assert exported == _strip(fixture)
+def test_export_is_exactly_what_the_parser_reads_from_the_text_and_completions(exported):
+    fixtures = settings.BASE_DIR / "fixtures"
+    completions = json.loads((fixtures / "deyang_completions.json").read_text(encoding="utf-8"))
+    result = plan_parse((fixtures / "deyang_plan.txt").read_text(encoding="utf-8"), completions=completions)
+    assert result.warnings == []
+    assert exported == plan_export_shape(result.plan)
 
 
 def test_export_has_exactly_the_documented_shape(exported):

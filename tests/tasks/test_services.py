@@ -1,6 +1,7 @@
 import copy
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,7 +15,9 @@ from units.models import Unit, UnitGroup
 
 
 def fixture_data() -> dict:
-    return json.loads((settings.BASE_DIR / "fixtures" / "deyang_plan.json").read_text(encoding="utf-8"))
+    return json.loads(
+        (Path(__file__).parent / "data" / "deyang_plan_expected.json").read_text(encoding="utf-8")
+    )
 
 
 def test_loading_the_plan_twice_changes_nothing(plan):

@@ -1,4 +1,5 @@
-"""Load a plan from its structured JSON form (default: the Deyang plan fixture). Safe to run twice."""
+"""Load a plan from its official text plus its completions (default: the Deyang plan), active and with its reporting
+units set. Safe to run twice. Unlike import_plan it runs unattended, so a text that needs checking is refused."""
 
 import json
 from pathlib import Path
@@ -9,36 +10,38 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from targets.models import WorkPlan
-from tasks.services import plan_apply_completions, plan_import
+from tasks.services import plan_apply_completions, plan_import, plan_read
 
-DEFAULT_FIXTURE = settings.BASE_DIR / "fixtures" / "deyang_plan.json"
+FIXTURES = settings.BASE_DIR / "fixtures"
 
 
 class Command(BaseCommand):
-    help = "载入工作方案（JSON，export_plan 的格式加原文）。同名同期方案已存在时跳过。"
+    help = "从方案原文和补充信息载入工作方案（默认：德阳方案），直接开放填报。同名同期方案已存在时跳过。"
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", nargs="?", default=str(DEFAULT_FIXTURE))
+        parser.add_argument("file", nargs="?", default=str(FIXTURES / "deyang_plan.txt"))
+        parser.add_argument("--completions", default=str(FIXTURES / "deyang_completions.json"))
 
-    def handle(self, *args, file: str, **options) -> None:
+    def handle(self, *args, file: str, completions: str, **options) -> None:
         path = Path(file)
-        data = json.loads(path.read_text(encoding="utf-8"))
-        meta = data["plan"]
+        try:
+            extra = json.loads(Path(completions).read_text(encoding="utf-8"))
+            text, result = plan_read(name=path.name, content=path.read_bytes(), completions=extra)
+        except (OSError, ValueError) as error:
+            raise CommandError(f"无法读取：{error}") from error
+        except ValidationError as error:
+            raise CommandError("；".join(error.messages)) from error
+        if result.warnings:
+            listed = "\n".join(f"第{w.line}行：{w.message}｜{w.text}" for w in result.warnings)
+            raise CommandError(f"方案原文有需核对的地方，请用 import_plan 导入并在平台上核对：\n{listed}")
+        meta = result.plan["plan"]
         if WorkPlan.objects.filter(title=meta["title"], start=meta["start"]).exists():
             self.stdout.write(f"方案《{meta['title']}》已存在，跳过。")
             return
-        source_file = meta.get("source_file")
-        source_text = (path.parent / source_file).read_text(encoding="utf-8") if source_file else ""
-        completions_file = meta.get("completions_file")
-        completions = (
-            json.loads((path.parent / completions_file).read_text(encoding="utf-8"))
-            if completions_file
-            else {}
-        )
         try:
             with transaction.atomic():
-                plan = plan_import(data=data, source_text=source_text)
-                plan_apply_completions(plan=plan, data=completions)
+                plan = plan_import(data=result.plan, source_text=text)
+                plan_apply_completions(plan=plan, data=extra)
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
         self.stdout.write(

@@ -1,0 +1,131 @@
+"""From a plan's raw text to its paragraphs, each with the line it starts on: lines broken inside a sentence are
+joined, page numbers and stray spaces dropped, traditional characters made simplified, and an issuing notice
+before the plan set aside (its issuer kept). Pure functions on text."""
+
+import re
+from dataclasses import dataclass
+
+from .units import responsible_clause
+
+CHINESE_NUMERAL = "一二三四五六七八九十"
+# Headings as plans number them; half-width brackets and 、/．/. after digits are all seen in real files.
+TOP_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)\s*[、，,．.]\s*(.*)$")
+SUB_HEADING = re.compile(rf"^[（(]\s*([{CHINESE_NUMERAL}]+)\s*[）)]\s*[、，,．.]?\s*(.*)$")
+ITEM = re.compile(r"^(\d{1,2})\s*(?:[.．、](?!\d)|[）)])\s*(.*)$")
+PAGE_NUMBER = re.compile(
+    r"^[\s\-—－–_·•]*(?:第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?|\d{1,3})[\s\-—－–_·•]*$"
+)
+# A line that ends a sentence or a bracketed responsibility clause; any other line is continued by the next one
+# (a line ending in "）" may be cut inside 各区（市、县）人民政府, so only a closing clause counts).
+ENDINGS = tuple("。！？；]］】”」")
+NOTICE = re.compile(r"^关于印发\s*《(.+)》\s*的通知$")
+DOCUMENT_NUMBER = re.compile(r"^\S{1,12}〔\d{4}〕\s*\d+\s*号$")
+DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+CJK = r"\u4e00-\u9fff"
+
+# Traditional characters that plans and unit names use, with their simplified forms, in pairs. A table rather
+# than a converter library: only these are needed, and each is unambiguous in this kind of text.
+TRADITIONAL_PAIRS = (
+    "權权產产識识標标責责單单區区縣县門门務务場场監监護护業业專专發发設设級级實实現现達达戶户個个萬万億亿計计劃划進进強强導导"
+    "國国際际範范經经濟济營营貫贯財财員员會会辦办領领組组長长體体為为與与質质數数據据資资機机構构傳传統统農农藝艺術术歷历廣广"
+    "漢汉鄉乡鎮镇價价創创優优勢势試试點点們们這这開开關关檢检審审結结於于滿满蓋盖網网絡络師师費费應应運运轉转換换圖图書书館馆"
+    "廳厅處处總总則则規规準准證证號号園园樣样條条見见東东陽阳龍龙紀纪聯联認认類类鑒鉴斷断訊讯幣币銀银險险擔担償偿額额較较礎础"
+    "環环節节獎奖勵励調调層层種种態态樹树競竞爭争參参輔辅諮咨詢询託托禮礼貿贸線线臺台灣湾雲云錢钱舉举協协裡里邊边麼么學学問问"
+    "題题織织將将從从銷销隊队頭头複复雜杂罰罚記记錄录續续請请評评選选狀状況况約约築筑擴扩歲岁項项維维軟软雙双縮缩減减飛飞"
+    "電电腦脑視视訴诉訟讼偵侦辦办鑑鉴護护衛卫醫医藥药"
+)
+TRADITIONAL = str.maketrans(TRADITIONAL_PAIRS[0::2], TRADITIONAL_PAIRS[1::2])
+TRADITIONAL_ONLY = {
+    t for t, s in zip(TRADITIONAL_PAIRS[0::2], TRADITIONAL_PAIRS[1::2], strict=True) if t != s
+}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    line: int  # 1-based line of the source text where the paragraph starts
+    text: str
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    paragraphs: list[Paragraph]
+    title: str
+    issuer: str
+    notes: list[
+        tuple[int, str]
+    ]  # (line, message) worth telling the office, e.g. traditional characters made simplified
+
+
+def text_clean(text: str) -> Cleaned:
+    """The plan's paragraphs (title first), with where each starts in the source text."""
+    notes: list[tuple[int, str]] = []
+    lines = [_line_clean(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    converted = [n for n, line in enumerate(lines, 1) if TRADITIONAL_ONLY.intersection(line)]
+    if converted:
+        lines = [line.translate(TRADITIONAL) for line in lines]
+        notes.append(
+            (converted[0], f"原文含繁体字（共{len(converted)}行），已按简体识别，请核对单位名称和指标名称")
+        )
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line and not PAGE_NUMBER.match(line)]
+    numbered, title, issuer = _notice_removed(numbered)
+    return Cleaned(paragraphs=_joined(numbered), title=title, issuer=issuer, notes=notes)
+
+
+def _line_clean(line: str) -> str:
+    """No indentation, no spaces between Chinese characters or around Chinese punctuation (they come from
+    justified Word text), half-width punctuation beside Chinese text made full-width."""
+    line = line.replace("\u3000", " ").replace("\ufeff", "").strip()
+    line = re.sub(rf"(?<=[{CJK}，。、；：（）《》“”【】])\s+(?=[{CJK}，。、；：（）《》“”【】\d])", "", line)
+    line = re.sub(rf"(?<=[\d])\s+(?=[{CJK}%])", "", line)
+    line = re.sub(rf"(?<=[{CJK}])\s*\(|\((?=\s*[{CJK}])", "（", line)
+    line = re.sub(rf"(?<=[{CJK}（])\s*\)|\)(?=\s*[{CJK}])", "）", line)
+    line = re.sub(rf"(?<=[{CJK}）])\s*,\s*(?=\S)", "，", line)
+    line = re.sub(rf"(?<=[{CJK}）])\s*;\s*", "；", line)
+    line = re.sub(rf"(?<=[{CJK}])\s*:\s*", "：", line)
+    line = re.sub(rf"(?<=[{CJK}）])\s*\.(?=\s|$|[{CJK}（\[［【])", "。", line)
+    line = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", line)  # 48,000件
+    return line
+
+
+def _notice_removed(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], str, str]:
+    """Lines from the plan's title on, the title, and the issuer of an issuing notice ("关于印发《…》的通知" with
+    its addressees, body, issuing office and date) when the file starts with one."""
+    for index, (_n, line) in enumerate(lines[:8]):
+        notice = NOTICE.match(line)
+        if not notice:
+            continue
+        title = notice.group(1)
+        start = next((i for i in range(index + 1, len(lines)) if lines[i][1] == title), None)
+        if start is None:
+            return lines[index + 1 :], title, ""
+        dated = [i for i in range(index, start) if DATE_LINE.match(lines[i][1])]
+        issuer = lines[dated[-1] - 1][1] if dated and dated[-1] - 1 > index else ""
+        return lines[start:], title, issuer
+    # No notice: a document number or 附件 line may still stand before the title.
+    while lines and (DOCUMENT_NUMBER.match(lines[0][1]) or re.fullmatch(r"附件\s*\d*[：:]?", lines[0][1])):
+        lines = lines[1:]
+    return lines, lines[0][1] if lines else "", ""
+
+
+def is_heading(line: str) -> bool:
+    """A heading line on its own (一、总体要求 / （一）指导思想): short, no full stop."""
+    match = TOP_HEADING.match(line) or SUB_HEADING.match(line)
+    return bool(match) and "。" not in line and len(line) <= 60
+
+
+def _joined(lines: list[tuple[int, str]]) -> list[Paragraph]:
+    """Lines joined into paragraphs: a line continues the one before when that one neither ends a sentence nor is
+    the title or a heading, and this one does not start a heading or a numbered item."""
+    paragraphs: list[Paragraph] = []
+    for number, line in lines:
+        if len(paragraphs) > 1:
+            before = paragraphs[-1].text
+            starts_new = bool(TOP_HEADING.match(line) or SUB_HEADING.match(line) or ITEM.match(line))
+            ended = before.endswith(ENDINGS) or (
+                before.endswith(("）", ")")) and responsible_clause(before)[1]
+            )
+            if not ended and not is_heading(before) and not starts_new:
+                paragraphs[-1] = Paragraph(paragraphs[-1].line, before + line)
+                continue
+        paragraphs.append(Paragraph(number, line))
+    return paragraphs

@@ -1,0 +1,249 @@
+"""Numeric targets as plans write them ("到2025年6月，高新技术企业达到402户"): the clauses of a paragraph, the
+deadline they fall under, and for each target its name, kind, comparison, number and unit of measure. Pure
+functions on text; the result is the indicator form of `export_plan` without its code."""
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+NUMBER = r"\d+(?:\.\d+)?"
+# Units of measure after a number, longest first so 人次 wins over 人 and 亿元 over 亿.
+UOMS = (
+    "个工作日", "平方米", "工作日", "人次", "家次", "公里", "小时", "分钟", "亿元", "万元", "元",
+    "户", "件", "个", "家", "人", "项", "所", "座", "次", "天", "名", "场", "期", "批", "套", "台", "条", "篇",
+    "部", "款", "处", "倍", "%",
+)  # fmt: skip
+UOM = "|".join(re.escape(u) for u in UOMS)
+AMOUNT = rf"(?P<num>{NUMBER})\s*(?P<mult>万|亿(?!元))?\s*(?P<uom>{UOM})"
+TAIL = r"(?P<tail>以上|以下|以内|左右)?"
+# Verbs between a name and its number, and what they say about the comparison.
+VERBS = {
+    "达到": ">=", "达": ">=", "不低于": ">=", "不少于": ">=", "至少": ">=", "保持在": ">=", "稳定在": ">=",
+    "提高到": ">=", "提升到": ">=", "提高至": ">=", "提升至": ">=", "增至": ">=", "增加到": ">=",
+    "超过": ">", "突破": ">", "高于": ">", "多于": ">",
+    "控制在": "<=", "不超过": "<=", "不高于": "<=", "低于": "<=", "降至": "<=", "降低到": "<=", "降低至": "<=",
+    "减少到": "<=", "减少至": "<=", "缩短到": "<=", "缩短至": "<=",
+}  # fmt: skip
+VERB = "|".join(sorted(VERBS, key=len, reverse=True))
+# Verbs before a name whose number closes the clause ("建成省级高价值专利育成中心5个"); 新增 stays in the name.
+LEADS = ("累计新增", "新增", "建成", "培育", "拥有", "争创", "创建", "打造", "引进", "引育", "培养", "建设", "认定",
+         "获批", "实现", "完成", "开展", "组织", "举办", "设立", "新建")  # fmt: skip
+MILESTONE_LEADS = ("争创", "创建", "获批")
+DROPPED_OPENINGS = ("将", "使", "力争", "确保", "推动")
+TAIL_COMPARISON = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": ">="}
+
+SINGLE = re.compile(rf"^(?P<name>.+?)(?P<cum>累计)?(?P<verb>{VERB}){AMOUNT}{TAIL}$")
+CLOSING_NUMBER = re.compile(rf"^(?P<lead>{'|'.join(LEADS)})?(?P<name>.+?)(?P<each>各)?{AMOUNT}{TAIL}$")
+RELATIVE = re.compile(
+    rf"^(?P<name>.+?)(?:比|较)(?P<year>\d{{4}})年(?P<when>初|底|末)?(?:水平)?(?:(?P<double>翻一番|翻番|翻两番)|"
+    rf"(?P<verb>增长|提高|提升|增加|减少|降低|下降|缩短|压缩)(?P<pct>{NUMBER})%)(?:以上)?$"
+)
+RELATIVE_NO_BASE = re.compile(
+    rf"^(?P<name>.+?)(?P<verb>增长|提高|提升|增加|减少|降低|下降|缩短|压缩)(?P<pct>{NUMBER})%(?:以上)?$"
+)
+RATE_INSIDE = re.compile(rf"^(?P<before>[^\d]+?)(?P<num>{NUMBER})%(?P<after>[^\d]+)$")
+DECREASE_VERBS = ("减少", "降低", "下降", "缩短", "压缩")
+DEADLINE = re.compile(
+    r"^(?:力争|预计)?(?:到|至|截至|截止到?)(?P<year>\d{4})年(?:(?P<month>\d{1,2})月)?(?:底|末)?[，,]?"
+)
+# What is not a target though it has digits: years, months and days, and titles in 《》 and “”.
+NOT_FIGURES = re.compile(
+    r"《[^》]*》|“[^”]*”|\d{4}\s*[-—－–至]\s*\d{4}年|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|〔\d{4}〕"
+)
+
+
+@dataclass
+class Found:
+    """The targets of one paragraph, and the clauses with figures that were not read as targets."""
+
+    targets: list[dict] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+
+
+def targets_find(text: str, *, default_deadline: str) -> Found:
+    """Every target in a paragraph's text (its responsibility clause already taken off), in order."""
+    found = Found()
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,200件
+    text = re.sub(r"\s*(\d+(?:\.\d+)?)\s*", r"\1", text)  # 达 1200 件
+    for sentence in _split(text, "。；！？\n"):
+        deadline = default_deadline
+        for clause in _split(sentence, "，,"):
+            clause, deadline = _deadline_taken(clause, deadline)
+            if not clause or not re.search(r"\d|翻一番|翻番|翻两番", NOT_FIGURES.sub("", clause)):
+                continue
+            targets = _clause_targets(clause)
+            if targets:
+                found.targets.extend({**t, "target_date": deadline} for t in targets)
+            else:
+                found.unread.append(clause)
+    return found
+
+
+def month_end(year: int, month: int) -> str:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
+def _deadline_taken(clause: str, deadline: str) -> tuple[str, str]:
+    """A clause opening with "到2025年6月" sets the deadline of what follows in the sentence."""
+    match = DEADLINE.match(clause)
+    if not match:
+        return clause, deadline
+    year, month = int(match["year"]), int(match["month"] or 12)
+    return clause[match.end() :], month_end(year, month)
+
+
+def _split(text: str, separators: str) -> list[str]:
+    """Text split at separators outside brackets and quotation marks."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += (char in "（(《“【[") - (char in "）)》”】]")
+        if char in separators and depth <= 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [part for part in parts if part]
+
+
+def _clause_targets(clause: str) -> list[dict]:
+    """One clause's targets: several when it lists them ("A15人、B100人") or shares one number ("A、B和C各1家")."""
+    each = CLOSING_NUMBER.match(clause)
+    if each and each["each"]:
+        return _each_targets(clause, each)
+    pieces = _listed(clause)
+    targets = [target for piece in pieces if (target := _target(piece))]
+    if len(targets) != len(pieces):
+        return []
+    _qualifier_shared(targets)
+    return targets
+
+
+def _listed(clause: str) -> list[str]:
+    """A clause split at 、 where the part before ends with a figure: "知识产权师15人、专利代理师100人"."""
+    pieces = _split(clause, "、")
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and not re.search(rf"{AMOUNT}{TAIL}$", merged[-1]):
+            merged[-1] += "、" + piece
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _target(piece: str) -> dict | None:
+    source = piece
+    for opening in DROPPED_OPENINGS:
+        if piece.startswith(opening) and len(piece) > len(opening) + 2:
+            piece = piece[len(opening) :]
+    relative = RELATIVE.match(piece) or RELATIVE_NO_BASE.match(piece)
+    if relative:
+        return _relative(relative, source)
+    single = SINGLE.match(piece)
+    if single:
+        comparison = VERBS[single["verb"]]
+        if comparison == ">=":
+            comparison = TAIL_COMPARISON.get(single["tail"] or "", ">=")
+        kind = "cumulative" if single["cum"] else None
+        return _indicator(single["name"], single, comparison=comparison, kind=kind, source=source)
+    closing = CLOSING_NUMBER.match(piece)
+    if closing:
+        lead = closing["lead"] or ""
+        name = closing["name"]
+        kind = None
+        if lead in ("新增", "累计新增"):
+            name, kind = lead + name, "increment"
+        elif lead in MILESTONE_LEADS:
+            kind = "milestone"
+        comparison = TAIL_COMPARISON.get(closing["tail"] or "", ">=")
+        return _indicator(name, closing, comparison=comparison, kind=kind, source=source)
+    inside = RATE_INSIDE.match(piece)
+    if inside:
+        name = inside["before"] + inside["after"]
+        name += (
+            "" if name.endswith(("率", "比例")) else "比例"
+        )  # "被处罚信息100%公示" is the share of them published
+        return _built(name, "%", "rate", ">=", _number(inside["num"]), source=source)
+    return None
+
+
+def _indicator(name: str, match: re.Match, *, comparison: str, kind: str | None, source: str) -> dict:
+    number = Decimal(match["num"]) * {"万": 10_000, "亿": 100_000_000}.get(match["mult"] or "", 1)
+    uom = match["uom"]
+    if kind is None:
+        kind = "rate" if uom == "%" or name.endswith("率") else "level"
+    return _built(name, uom, kind, comparison, _plain(number), source=source)
+
+
+def _built(name: str, uom: str, kind: str, comparison: str, target, *, source: str) -> dict:
+    aggregation = {"rate": "ratio", "milestone": "lead", "relative": "lead"}.get(kind, "sum")
+    if kind == "rate" and name.endswith(("满意度", "知晓率", "认知度")):
+        aggregation = "lead"  # a survey result: one figure for the city, not a sum of units' counts
+    return {
+        "name": name.strip(),
+        "uom": uom,
+        "kind": kind,
+        "direction": "decrease" if comparison in ("<", "<=") else "increase",
+        "comparison": comparison,
+        "target": target,
+        "factor": None,
+        "baseline_date": None,
+        "ref": None,
+        "aggregation": aggregation,
+        "source_text": source,
+    }
+
+
+def _relative(match: re.Match, source: str) -> dict:
+    if match.groupdict().get("double"):
+        factor = 4 if match["double"] == "翻两番" else 2
+        decrease = False
+    else:
+        decrease = match["verb"] in DECREASE_VERBS
+        change = Decimal(match["pct"]) / 100
+        factor = _plain(1 - change if decrease else 1 + change)
+    indicator = _built(match["name"], "", "relative", "<=" if decrease else ">=", None, source=source)
+    indicator["factor"] = factor
+    year = match.groupdict().get("year")
+    if year:
+        indicator["baseline_date"] = f"{year}-01-01" if match["when"] == "初" else f"{year}-12-31"
+    return indicator
+
+
+def _each_targets(clause: str, match: re.Match) -> list[dict]:
+    """ "争创A、B和C各1家": one target per name, each with the shared number; a short name borrows the first name's
+    beginning ("国家知识产权试点区（市、县）、园区" → 国家知识产权试点园区)."""
+    lead = match["lead"] or ""
+    names = [n for piece in _split(match["name"], "、") for n in re.split(r"和|及|与", piece) if n]
+    names = [_borrowed(names[0], name) if index else name for index, name in enumerate(names)]
+    kind = "milestone" if lead in MILESTONE_LEADS else ("increment" if lead == "新增" else None)
+    comparison = TAIL_COMPARISON.get(match["tail"] or "", ">=")
+    return [_indicator(name, match, comparison=comparison, kind=kind, source=clause) for name in names]
+
+
+def _borrowed(first: str, name: str) -> str:
+    if len(name) > 3 or name[-1] not in first:
+        return name
+    return first[: first.index(name[-1])] + name
+
+
+def _qualifier_shared(targets: list[dict]) -> None:
+    """ "服务德阳企业的知识产权师15人、专利代理师100人": the qualifier ending in 的 applies to every name."""
+    first = targets[0]["name"]
+    if len(targets) < 2 or "的" not in first:
+        return
+    qualifier = first[: first.rindex("的") + 1]
+    for target in targets[1:]:
+        if "的" not in target["name"]:
+            target["name"] = qualifier + target["name"]
+
+
+def _number(text: str):
+    return _plain(Decimal(text))
+
+
+def _plain(number: Decimal) -> int | float:
+    """A JSON number as export_plan writes it: 402, not 402.0; 0.9 as a float."""
+    return int(number) if number == number.to_integral_value() else float(number)
