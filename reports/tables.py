@@ -70,11 +70,12 @@ class StandingTable(tables.Table):
     def render_projected(self, record, value):
         return figure_display(value, record.indicator)
 
-    def value_value(self, value):
-        return value
+    # In the .xlsx a figure stays a number; a milestone reads 已达成/未达成 as on the page, not 1/0.
+    def value_value(self, record, value):
+        return figure_display(value, record.indicator) if record.indicator.kind == "milestone" else value
 
-    def value_expected(self, value):
-        return value
+    def value_expected(self, record, value):
+        return figure_display(value, record.indicator) if record.indicator.kind == "milestone" else value
 
-    def value_projected(self, value):
-        return value
+    def value_projected(self, record, value):
+        return figure_display(value, record.indicator) if record.indicator.kind == "milestone" else value

@@ -21,11 +21,10 @@ from ..dashboard import (
     task_board,
     unit_league,
 )
-from ..exports import table_xlsx, xlsx_response
+from ..exports import heatmap_xlsx, league_xlsx, table_xlsx, task_board_xlsx, xlsx_response
 from ..models import Rollup, Submission
 from ..progress import plan_standings
 from ..tables import IndicatorFilter, StandingTable
-from ..templatetags.portal import percent
 
 
 def _scope(request: HttpRequest):
@@ -143,20 +142,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     plan, period = _scope(request)
     data = reporting_heatmap(plan=plan)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            filename="报送情况.xlsx",
-            title="报送情况",
-            headers=["单位", *[p.code for p in data.periods], "完整率", "及时率"],
-            rows=[
-                [
-                    unit.name,
-                    *[f"{c.label} {c.reported}/{c.owed}" for c in cells],
-                    percent(r.completeness),
-                    percent(r.timeliness),
-                ]
-                for unit, cells, r in data.rows
-            ],
-        )
+        return heatmap_xlsx(data=data)
     return render(
         request,
         "reports/heatmap.html",
@@ -168,24 +154,10 @@ def tasks_board(request: HttpRequest) -> HttpResponse:
     plan, period = _scope(request)
     units, rows = task_board(plan=plan)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            filename="任务推进情况.xlsx",
-            title="任务推进情况",
-            headers=["编号", "任务", "滞后单位数", *[u.name for u in units]],
-            rows=[
-                [r.task.code, r.task.title, r.delayed, *[_progress(r.cells, u) for u in units]] for r in rows
-            ],
-        )
+        return task_board_xlsx(units=units, rows=rows)
     return render(
         request, "reports/task_board.html", {"plan": plan, "period": period, "units": units, "rows": rows}
     )
-
-
-def _progress(cells: dict, unit) -> str:
-    if unit.pk not in cells:
-        return ""
-    report = cells[unit.pk]
-    return report.get_progress_display() if report else "未报"
 
 
 def league(request: HttpRequest) -> HttpResponse:
@@ -194,21 +166,5 @@ def league(request: HttpRequest) -> HttpResponse:
         plan=plan, heatmap=reporting_heatmap(plan=plan), standings=plan_standings(plan=plan, period=period)
     )
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            filename="单位排名.xlsx",
-            title="单位排名",
-            headers=["名次", "单位", "及时率", "完整率", "滞后指标", "被退回次数", "滞后任务"],
-            rows=[
-                [
-                    i,
-                    r.unit.name,
-                    percent(r.rates.timeliness),
-                    percent(r.rates.completeness),
-                    r.red_indicators,
-                    r.returned,
-                    r.delayed_tasks,
-                ]
-                for i, r in enumerate(rows, 1)
-            ],
-        )
+        return league_xlsx(rows=rows, period=period)
     return render(request, "reports/league.html", {"plan": plan, "period": period, "rows": rows})

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ..exports import review_queue_xlsx
 from ..filters import SubmissionQueueFilter, TaskReportQueueFilter
 from ..models import Status, Submission, TaskReport
 from ..selectors import reopen_requests_pending, review_queue, review_queue_task_reports, user_can_review
@@ -20,9 +21,12 @@ def _check(request: HttpRequest) -> None:
 
 
 def review(request: HttpRequest) -> HttpResponse:
+    """The queue, filtered by unit, quarter and area; ?export=xlsx downloads the same rows."""
     _check(request)
     figures = SubmissionQueueFilter(request.GET, queryset=review_queue(user=request.user))
     task_reports = TaskReportQueueFilter(request.GET, queryset=review_queue_task_reports(user=request.user))
+    if request.GET.get("export") == "xlsx":
+        return review_queue_xlsx(figures=figures.qs, task_reports=task_reports.qs)
     sheets = sorted(
         {(item.unit, item.period) for item in [*figures.qs, *task_reports.qs]},
         key=lambda pair: (pair[1].year, pair[1].quarter, pair[0].position),
