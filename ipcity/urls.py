@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import set_language
 
-from reports.views import alerts, dashboard, excel, instructions, items, portal, review, sheet
+from reports.views import alerts, dashboard, documents, excel, instructions, items, portal, review, sheet
 from targets import views as target_views
 from tasks import views as task_views
 from units import views as unit_views
@@ -51,6 +51,10 @@ urlpatterns = [
     path("dashboard/reporting/", dashboard.heatmap, name="heatmap"),
     path("dashboard/tasks/", dashboard.tasks_board, name="task_board"),
     path("dashboard/units/", dashboard.league, name="league"),
+    path("documents/", documents.document_list, name="document_list"),
+    path("documents/new/", documents.document_new, name="document_new"),
+    path("documents/<int:pk>/status/", documents.document_status, name="document_status"),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
     path("instructions/", instructions.instruction_list, name="instruction_list"),
     path("instructions/new/<str:kind>/<int:pk>/", instructions.instruction_new, name="instruction_new"),
     path("alerts/", alerts.alert_list, name="alert_list"),

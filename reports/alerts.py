@@ -56,7 +56,7 @@ def _date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _obligations(*, plan: WorkPlan) -> dict[int, tuple[set[int], set[int]]]:
+def obligations_by_unit(*, plan: WorkPlan) -> dict[int, tuple[set[int], set[int]]]:
     """Per unit: the indicators it reports and the tasks it answers for (directly or through a group). 3 queries."""
     owed: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     through = Indicator.reporting_units.through.objects.filter(indicator__plan=plan)
@@ -72,7 +72,7 @@ def _obligations(*, plan: WorkPlan) -> dict[int, tuple[set[int], set[int]]]:
     return dict(owed)
 
 
-def _reported(*, periods: list[Period]) -> dict[tuple[int, int], tuple[set[int], set[int]]]:
+def reported_by_unit(*, periods: list[Period]) -> dict[tuple[int, int], tuple[set[int], set[int]]]:
     """Per (unit, quarter): the indicators and tasks whose item is submitted or approved. 2 queries."""
     done: dict[tuple[int, int], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     figures = Submission.objects.filter(period__in=periods, status__in=REPORTED)
@@ -119,8 +119,8 @@ def _sheet_causes(*, plan: WorkPlan, periods: list[Period], today: datetime.date
     concerned = [p for p in periods if p.pk in kinds]
     if not concerned:
         return []
-    owed = _obligations(plan=plan)
-    done = _reported(periods=concerned)
+    owed = obligations_by_unit(plan=plan)
+    done = reported_by_unit(periods=concerned)
     names = dict(Unit.objects.filter(pk__in=owed).values_list("pk", "name"))
     causes = []
     for period in concerned:

@@ -10,6 +10,7 @@ from tasks.selectors import plan_problems
 from units.models import User
 
 from .alerts import alerts_close_inactive_plans, alerts_refresh, alerts_send_email, office_digest
+from .documents import document_write
 from .rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 
 
@@ -88,3 +89,9 @@ def office_digest_all() -> int:
         office_digest(plan=plan) is not None
         for plan in WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE)
     )
+
+
+@shared_task
+def document_generate(document_id: int) -> str:
+    """Write a document the office asked for (季度通报, 实施情况评估), recording progress as it goes."""
+    return document_write(document_id=document_id)

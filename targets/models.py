@@ -44,6 +44,23 @@ class WorkPlan(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("比率类指标低于目标不超过这么多个百分点为“预警”"),
     )
+    # The end-of-plan evaluation's verdicts: short of the target but this close is 基本达成.
+    verdict_basic_ratio = models.DecimalField(
+        _("基本达成比例"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.90"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("未达到目标，但完成目标的这一比例以上，评估为“基本达成”"),
+    )
+    verdict_rate_points = models.DecimalField(
+        _("比率基本达成差距（百分点）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("比率类指标低于目标不超过这么多个百分点，评估为“基本达成”"),
+    )
     source_text = models.TextField(_("方案原文"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

@@ -5,9 +5,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reports.models import Evidence, Instruction, InstructionReply, ReopenRequest, Submission, TaskReport
+from reports.models import (
+    Document,
+    Evidence,
+    Instruction,
+    InstructionReply,
+    ReopenRequest,
+    Submission,
+    TaskReport,
+)
 from reports.services import evidence_add, figure_save, item_approve, item_submit, reopen_request_create
 from targets.models import WorkPlan
+from targets.periods import portal_now
 from tasks.models import PlanDraft
 from tasks.services import plan_draft_create
 from tests.conftest import PASSWORD
@@ -32,6 +41,7 @@ NOT_UNIT_SCOPED = {
     "alert_list": "lists one's own alerts (alerts_for_user)",
     "alert_mark_read": "marks one's own alerts read",
     "instruction_list": "lists the instructions meant for one's own unit (instructions_visible_to)",
+    "document_list": "lists the finished bulletins, written for every unit (documents_visible_to)",
 }
 
 
@@ -63,6 +73,9 @@ def jingyang_data(settings, plan, make_user, office_user):
     item_approve(user=office_user, item=figure)
     request = reopen_request_create(user=jy, item=figure, reason="核对")
     draft = plan_draft_create(user=office_user, name="方案.txt", content=plan.source_text.encode())
+    evaluation = Document.objects.create(  # the office's and leaders' only: refused to units
+        plan=plan, kind=Document.Kind.EVALUATION, created_by=office_user, created_at=portal_now()
+    )
     return {
         "unit_code": "jingyang",
         "code": "jingyang",
@@ -73,6 +86,8 @@ def jingyang_data(settings, plan, make_user, office_user):
             "instruction_new": indicator(plan, "1.1").pk,
             "reopen_decide": request.pk,
             "plan_draft": draft.pk,
+            "document_status": evaluation.pk,
+            "document_download": evaluation.pk,
             "indicator_progress": indicator(plan, "1.1").pk,
         },
         "token": Evidence.objects.get().token,
@@ -98,6 +113,7 @@ def snapshot():
         InstructionReply.objects.count(),
         list(PlanDraft.objects.values_list("pk", "version", "status", "plan")),
         list(WorkPlan.objects.values_list("pk", "status")),
+        list(Document.objects.values_list("pk", "state")),
     )
 
 

@@ -134,6 +134,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# The browser kaleido draws the bulletin's charts with (Debian's chromium). Without it bulletins go out without
+# charts and say so.
+CHART_BROWSER = os.environ.get("CHART_BROWSER", "/usr/bin/chromium")
+
 # The beat schedule: each entry with its cron meaning. Filled as jobs land.
 CELERY_BEAT_SCHEDULE = {
     # 08:00 and 13:00 every day: open and close every active plan's alerts, then e-mail the new ones.

@@ -1,0 +1,79 @@
+"""通报与评估: the list of generated documents with their progress, the office's requests, the downloads."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tasks.selectors import plan_current
+from units.models import User
+
+from ..documents import bulletin_periods, document_request, documents_visible_to
+from ..models import Document
+
+
+def _plan():
+    plan = plan_current()
+    if plan is None:
+        raise Http404("还没有工作方案")
+    return plan
+
+
+def document_list(request: HttpRequest) -> HttpResponse:
+    plan = _plan()
+    documents = documents_visible_to(user=request.user, plan=plan)
+    return render(
+        request,
+        "reports/documents.html",
+        {
+            "plan": plan,
+            "documents": documents,
+            "can_request": request.user.role == User.Role.OFFICE,
+            "periods": bulletin_periods(plan=plan),
+            "busy": any(d.state in (Document.State.QUEUED, Document.State.RUNNING) for d in documents),
+        },
+    )
+
+
+@require_POST
+def document_new(request: HttpRequest) -> HttpResponse:
+    plan = _plan()
+    if request.user.role != User.Role.OFFICE:
+        raise PermissionDenied("只有领导小组办公室可以生成通报和评估报告")
+    kind = request.POST.get("kind", "")
+    period = None
+    if kind == Document.Kind.BULLETIN:
+        period = plan.periods.filter(pk=request.POST.get("period") or 0).first()
+    try:
+        document = document_request(user=request.user, plan=plan, kind=kind, period=period)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        if document.state == Document.State.DONE:
+            messages.success(request, f"{document}已生成，可以下载")
+        else:
+            messages.success(request, f"已开始生成{document}，完成后可在下方下载")
+    return redirect("document_list")
+
+
+def document_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the list page polls while a document is being written."""
+    document = get_object_or_404(documents_visible_to(user=request.user, plan=_plan()), pk=pk)
+    return JsonResponse(
+        {
+            "state": document.state,
+            "label": document.get_state_display(),
+            "progress": document.progress,
+            "step": document.step,
+        }  # fmt: skip
+    )
+
+
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(
+        documents_visible_to(user=request.user, plan=_plan()), pk=pk, state=Document.State.DONE
+    )
+    if not document.file:
+        raise Http404("文件不存在")
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file_label)
