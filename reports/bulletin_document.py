@@ -108,7 +108,7 @@ def bulletin_docx(
     """The bulletin as .docx bytes, and whether its charts are in it. `step(percent, what)` reports progress."""
     document = word.document_new()
     issuer = "德阳市国家知识产权强市建设试点城市工作领导小组办公室"
-    demo = "（演示数据）" if getattr(settings, "DEMO_MODE", False) else ""
+    demo = "\n（演示数据）" if getattr(settings, "DEMO_MODE", False) else ""
     today = portal_today()
     word.title(document, bulletin.title, f"{issuer}　{today.year}年{today.month}月{today.day}日{demo}")
 

@@ -29,7 +29,7 @@ def evaluation_docx(evaluation: Evaluation) -> bytes:
     plan = evaluation.plan
     document = word.document_new()
     today = portal_today()
-    demo = "（演示数据）" if getattr(settings, "DEMO_MODE", False) else ""
+    demo = "\n（演示数据）" if getattr(settings, "DEMO_MODE", False) else ""
     word.title(
         document,
         f"《{plan.title}》实施情况评估",
