@@ -4,7 +4,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import set_language
 
-from reports.views import alerts, dashboard, documents, excel, instructions, items, portal, review, sheet
+from reports.views import (
+    alerts,
+    audit,
+    dashboard,
+    documents,
+    excel,
+    instructions,
+    items,
+    portal,
+    review,
+    sheet,
+)
 from targets import views as target_views
 from tasks import views as task_views
 from units import views as unit_views
@@ -51,6 +62,7 @@ urlpatterns = [
     path("dashboard/reporting/", dashboard.heatmap, name="heatmap"),
     path("dashboard/tasks/", dashboard.tasks_board, name="task_board"),
     path("dashboard/units/", dashboard.league, name="league"),
+    path("audit/", audit.audit_log, name="audit_log"),
     path("documents/", documents.document_list, name="document_list"),
     path("documents/new/", documents.document_new, name="document_new"),
     path("documents/<int:pk>/status/", documents.document_status, name="document_status"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_now, portal_today
 from tasks.models import Task
+from units.audit import audit
 from units.models import Unit, User
 
 from .evidence import evidence_sniff
@@ -383,6 +384,13 @@ def evidence_add(*, user: User, item: ReportItem, upload: UploadedFile) -> Evide
     )
     evidence.file.save(evidence.token, upload, save=False)
     evidence.save()
+    audit(
+        action="upload",
+        user=user,
+        obj=item,
+        object_repr=str(item),
+        detail=f"佐证材料：{evidence.original_name}",
+    )
     return evidence
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
 from targets.periods import portal_now
 from targets.services import indicator_set_reporting, periods_ensure
+from units.audit import audit
 from units.models import Responsibility, Unit, User
 from units.selectors import group_by_name, unit_by_name, unit_registry_data
 from units.services import group_upsert, unit_upsert
@@ -347,6 +348,7 @@ def plan_draft_confirm(*, user: User, draft: PlanDraft, expected_version: int | 
     plan = plan_import(data=draft.data, source_text=draft.source_text, status=WorkPlan.Status.DRAFT)
     draft.status, draft.plan = PlanDraft.Status.CONFIRMED, plan
     draft.save(update_fields=["status", "plan"])
+    audit(action="import", user=user, obj=plan, detail=f"从原文导入方案（识别稿 {draft.file_name}）")
     return plan
 
 

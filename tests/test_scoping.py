@@ -20,7 +20,7 @@ from targets.periods import portal_now
 from tasks.models import PlanDraft
 from tasks.services import plan_draft_create
 from tests.conftest import PASSWORD
-from units.models import User
+from units.models import AuditEvent, User
 
 from .reports.factories import indicator, period
 
@@ -127,10 +127,15 @@ def test_every_url_of_another_unit_is_refused_and_changes_nothing(client, jingya
             continue
         url = url_for(pattern, jingyang_data)
         for method in ("get", "post"):
+            denials = AuditEvent.objects.filter(action="denied", username=guanghan.username).count()
             response = getattr(client, method)(
                 url, {"action": "approve", "value": "999", "grant": "1", "reason": "x"}
             )
             assert response.status_code in (403, 404, 405), f"{method.upper()} {url} → {response.status_code}"
+            if response.status_code != 405:  # a method the page does not take is not a denial
+                latest = AuditEvent.objects.filter(action="denied", username=guanghan.username)
+                assert latest.count() == denials + 1, f"{method.upper()} {url}: denial not in the audit log"
+                assert latest.first().path.startswith(url)
         checked.append(pattern.name)
     assert snapshot() == before
     assert {

@@ -122,3 +122,39 @@ class Responsibility(models.Model):
     @property
     def name(self) -> str:
         return self.unit.name if self.unit_id else self.group.name
+
+
+class AuditEvent(models.Model):
+    """One line of the audit log (审计日志): who did what to which object, from where, with what result.
+
+    Append-only: the log is only ever inserted into (units.audit.audit). A migration installs database triggers
+    that refuse UPDATE (everywhere) and DELETE (on PostgreSQL) of these rows, so not even the application's own
+    database role can rewrite history. The user is copied in by name, not linked, for the same reason.
+    """
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
+        DENIED = "denied", _("拒绝")
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    user_id = models.IntegerField(_("用户编号"), null=True, blank=True, db_index=True)
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    role = models.CharField(_("角色"), max_length=20, blank=True)
+    unit = models.CharField(_("单位"), max_length=100, blank=True)
+    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    result = models.CharField(_("结果"), max_length=10, choices=Result.choices, default=Result.SUCCESS)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    path = models.CharField(_("访问路径"), max_length=300, blank=True)
+    detail = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.object_repr}"

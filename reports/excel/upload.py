@@ -25,7 +25,8 @@ from django.utils import translation
 
 from targets.models import Indicator, Period
 from tasks.models import Task
-from units.models import Unit, User
+from units.audit import audit
+from units.models import AuditEvent, Unit, User
 
 from ..models import TaskReport
 from ..selectors import SheetRow, sheet_groups, user_can_report_for
@@ -162,6 +163,14 @@ def sheet_import(
             result.applied = not dry_run and not result.has_errors
             if not result.applied:
                 transaction.set_rollback(True)
+    if not dry_run:  # after the rollback of a refused file, so its audit line stays
+        audit(
+            action="import",
+            user=user,
+            result=AuditEvent.Result.SUCCESS if result.applied else AuditEvent.Result.FAILURE,
+            detail=f"{unit.name} {period.label} Excel导入：{len(result.rows)}行"
+            + ("" if result.applied else "，有错误，未保存"),
+        )
     return result
 
 
