@@ -30,6 +30,7 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", unit_views.PasswordChange.as_view(), name="password_change"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("plan/", task_views.plan_overview, name="plan_overview"),
     path("plans/<int:plan_id>/", task_views.plan_overview, name="plan_detail"),

@@ -42,6 +42,7 @@ NOT_UNIT_SCOPED = {
     "alert_mark_read": "marks one's own alerts read",
     "instruction_list": "lists the instructions meant for one's own unit (instructions_visible_to)",
     "document_list": "lists the finished bulletins, written for every unit (documents_visible_to)",
+    "password_change": "changes one's own password",
 }
 
 

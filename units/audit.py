@@ -20,6 +20,8 @@ ACTIONS = {
     "login_failed": "登录失败",
     "lockout": "账号锁定",
     "logout": "退出",
+    "session_end": "会话超时退出",
+    "password_change": "修改密码",
     "account_create": "新建账号",
     "role_change": "角色变更",
     "item_create": "新建填报项",

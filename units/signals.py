@@ -5,11 +5,14 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from .audit import audit
+from .middleware import session_start
 from .models import AuditEvent, User
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs) -> None:
+    if hasattr(request, "session"):
+        session_start(request.session)
     audit(action="login", user=user, request=request)
 
 

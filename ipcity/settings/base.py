@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "units.middleware.AuditMiddleware",  # refused requests and downloads into the audit log
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "units.middleware.SessionLimitsMiddleware",  # 30 minutes idle, 8 hours in all
+    "units.middleware.PasswordExpiryMiddleware",  # an expired password is changed before anything else
     "django.contrib.auth.middleware.LoginRequiredMiddleware",  # anonymous users see only the login page
 ]
 
@@ -92,10 +94,19 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "units.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "units.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+# A password older than this must be changed before anything else (0: never expires).
+PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", "90"))
+# Sessions end after 30 minutes without a request, and 8 hours after sign-in whatever happens.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # ------------------------------------------------------------------------------
 # Language and time: Chinese first, English selectable; Asia/Shanghai
