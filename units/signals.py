@@ -1,5 +1,6 @@
 """Audit of identity events: sign-in, failed sign-in, sign-out, accounts created and roles changed."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -48,3 +49,10 @@ def _role_changed(sender, instance: User, created: bool, **kwargs) -> None:
     elif getattr(instance, "_role_before", None) not in (None, instance.role):
         before = User.Role(instance._role_before).label
         audit(action="role_change", obj=instance, detail=f"{before} → {role}")
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
+    audit(
+        action="lockout", username=str(username or "")[:150], result=AuditEvent.Result.DENIED, request=request
+    )

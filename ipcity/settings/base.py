@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
     "units",
     "targets",
     "tasks",
@@ -52,7 +54,20 @@ MIDDLEWARE = [
     "units.middleware.SessionLimitsMiddleware",  # 30 minutes idle, 8 hours in all
     "units.middleware.PasswordExpiryMiddleware",  # an expired password is changed before anything else
     "django.contrib.auth.middleware.LoginRequiredMiddleware",  # anonymous users see only the login page
+    "axes.middleware.AxesMiddleware",  # the locked-out page
 ]
+
+# Sign-in lockout (django-axes): 5 failures lock that username from that address for 30 minutes; keyed on both,
+# so a colleague behind the same office address, or the same user from another address, can still sign in.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "units.audit.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "ipcity.urls"
 WSGI_APPLICATION = "ipcity.wsgi.application"

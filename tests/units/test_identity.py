@@ -118,3 +118,39 @@ def test_a_session_in_use_goes_on(client, reporter):
     session["seen_at"] = time.time() - 29 * 60
     session.save()
     assert client.get(reverse("report_index")).status_code == 200
+
+
+@pytest.fixture
+def lockout(settings):
+    settings.AXES_ENABLED = True
+
+
+def sign_in(client, user, password, ip):
+    return client.post(reverse("login"), {"username": user.username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_five_failures_lock_that_user_from_that_address_only(lockout, client, reporter, make_user):
+    colleague = make_user("jy-colleague", User.Role.REPORTER, "jingyang")
+    office_ip, home_ip = "10.8.0.23", "10.9.1.5"
+    for _ in range(4):
+        assert sign_in(client, reporter, "wrong-password", office_ip).status_code == 200
+    assert sign_in(client, reporter, "wrong-password", office_ip).status_code == 429  # the fifth locks
+    locked = sign_in(client, reporter, PASSWORD, office_ip)  # the right password, too late
+    assert locked.status_code == 429 and "已锁定30分钟" in locked.content.decode()
+    assert AuditEvent.objects.filter(action="lockout", username=reporter.username, ip=office_ip).exists()
+    assert (
+        sign_in(client, colleague, PASSWORD, office_ip).status_code == 302
+    )  # same office address: not locked
+    client.post(reverse("logout"))
+    assert sign_in(client, reporter, PASSWORD, home_ip).status_code == 302  # same user elsewhere: not locked
+
+
+def test_a_successful_sign_in_clears_the_failures(lockout, client, reporter):
+    ip = "10.8.0.23"
+    for _ in range(4):
+        sign_in(client, reporter, "wrong-password", ip)
+    assert sign_in(client, reporter, PASSWORD, ip).status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(4):
+        sign_in(client, reporter, "wrong-password", ip)
+    assert sign_in(client, reporter, PASSWORD, ip).status_code == 302
