@@ -7,10 +7,12 @@ from django.core.mail import send_mail
 
 from targets.models import Indicator, WorkPlan
 from tasks.selectors import plan_problems
-from units.models import User
+from units.audit import audit
+from units.models import AuditEvent, User
 
 from .alerts import alerts_close_inactive_plans, alerts_refresh, alerts_send_email, office_digest
 from .documents import document_write
+from .integrity import figures_tampered
 from .rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 
 
@@ -95,3 +97,30 @@ def office_digest_all() -> int:
 def document_generate(document_id: int) -> str:
     """Write a document the office asked for (季度通报, 实施情况评估), recording progress as it goes."""
     return document_write(document_id=document_id)
+
+
+@shared_task
+def figures_check() -> int:
+    """The nightly integrity check: every approved figure against its checksum. A mismatch goes into the audit
+    log (for the auditor) and to the office by e-mail. Returns the number of figures that do not match."""
+    tampered = figures_tampered()
+    if tampered:
+        listed = "\n".join(f"{figure}（编号 {figure.pk}）" for figure in tampered)
+        audit(
+            action="integrity",
+            result=AuditEvent.Result.FAILURE,
+            detail=f"{len(tampered)}项校验不符：\n{listed}"[:5000],
+        )
+        recipients = list(
+            User.objects.filter(role=User.Role.OFFICE, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if recipients:
+            send_mail(
+                subject=f"【数据校验】{len(tampered)}项已审核数据校验码不符",
+                message=listed,
+                from_email=None,
+                recipient_list=recipients,
+            )
+    return len(tampered)

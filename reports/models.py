@@ -84,6 +84,9 @@ class Submission(ReportItem):
     denominator = models.DecimalField(_("分母"), max_digits=18, decimal_places=4, null=True, blank=True)
     achieved = models.BooleanField(_("已达成"), null=True, blank=True)
     achieved_on = models.DateField(_("达成日期"), null=True, blank=True)
+    # Written on approval (reports.integrity): an HMAC of the value and the approval, to detect changes made
+    # behind the application's back. Empty while not approved.
+    checksum = models.CharField(_("校验码"), max_length=64, blank=True, editable=False)
     history = HistoricalRecords(verbose_name=_("数据修改记录"))
 
     class Meta:

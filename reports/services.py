@@ -22,6 +22,7 @@ from units.models import Unit, User
 
 from .evidence import evidence_sniff
 from .instructions import instruction_candidates, period_to_answer, user_can_instruct
+from .integrity import figure_checksum
 from .jobs import alerts_refresh_plan, rollup_indicator
 from .models import (
     Evidence,
@@ -266,13 +267,11 @@ def item_approve(*, user: User, item: ReportItem) -> bool:
         raise ValidationError(f"此项{item.get_status_display()}，只有已提交的数据可以审核")
     item.status, item.reviewed_by, item.reviewed_at = Status.APPROVED, user, portal_now()
     item.return_reason = ""
-    _save(
-        item,
-        user=user,
-        reason="审核通过",
-        fields=["status", "reviewed_by", "reviewed_at", "return_reason"],
-        rollup=True,
-    )
+    fields = ["status", "reviewed_by", "reviewed_at", "return_reason"]
+    if isinstance(item, Submission):
+        item.checksum = figure_checksum(item)
+        fields.append("checksum")
+    _save(item, user=user, reason="审核通过", fields=fields, rollup=True)
     return True
 
 
@@ -302,13 +301,11 @@ def item_return(*, user: User, item: ReportItem, reason: str) -> bool:
 def _reopen(item: ReportItem, *, user: User, reason: str) -> None:
     item.status, item.return_reason = Status.RETURNED, reason
     item.reviewed_at = portal_now()  # the return clock of a reopened item starts now
-    _save(
-        item,
-        user=user,
-        reason=f"重新打开：{reason}",
-        fields=["status", "return_reason", "reviewed_at"],
-        rollup=True,
-    )
+    fields = ["status", "return_reason", "reviewed_at"]
+    if isinstance(item, Submission):
+        item.checksum = ""  # vouches for an approval that no longer stands
+        fields.append("checksum")
+    _save(item, user=user, reason=f"重新打开：{reason}", fields=fields, rollup=True)
 
 
 @transaction.atomic

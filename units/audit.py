@@ -34,6 +34,7 @@ ACTIONS = {
     "upload": "上传佐证材料",
     "download": "下载或导出",
     "denied": "拒绝访问",
+    "integrity": "数据校验",
 }
 
 _request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar("audit_request", default=None)

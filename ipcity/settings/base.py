@@ -187,7 +187,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.jobs.plan_check_all",
         "schedule": crontab(hour=7, minute=30),
     },
+    # 03:00 every day: every approved figure against its checksum (reports.integrity); mismatches are audited.
+    "figures-check-nightly": {
+        "task": "reports.jobs.figures_check",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
+# The key approved figures are signed with (reports.integrity); empty: SECRET_KEY. Rotating it needs
+# `manage.py sign_figures` afterwards to re-sign what is approved.
+FIGURE_CHECKSUM_KEY = os.environ.get("FIGURE_CHECKSUM_KEY", "")
 
 # ------------------------------------------------------------------------------
 # Logging: to the console; the process manager keeps it
