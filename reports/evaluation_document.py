@@ -7,13 +7,18 @@ from targets.periods import portal_today
 from targets.progress import fmt
 
 from . import word
-from .evaluation import VERDICTS, Evaluation
-from .exports import Sheet, percent_cell, xlsx_book
+from .evaluation import NO_UNITS, VERDICTS, Evaluation
+from .exports import Formatted, Sheet, xlsx_book
 from .templatetags.portal import figure_display
 
 
 def _percent(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _percent_cell(value) -> Formatted | None:
+    """A ratio kept a number, shown with one decimal as in the Word report (0.968 → 96.8%)."""
+    return None if value is None else Formatted(value=value, number_format="0.0%")
 
 
 def _areas(evaluation: Evaluation) -> list[tuple[str, list]]:
@@ -33,8 +38,9 @@ def evaluation_docx(evaluation: Evaluation) -> bytes:
     word.title(
         document,
         f"《{plan.title}》实施情况评估",
+        # Two lines: on one the date wrapped mid-word (…2025年7月15 / 日生成).
         f"工作期{plan.start.year}年{plan.start.month}月至{plan.end.year}年{plan.end.month}月"
-        f"　数据截至{evaluation.period.label}　{today.year}年{today.month}月{today.day}日生成{demo}",
+        f"　数据截至{evaluation.period.label}\n{today.year}年{today.month}月{today.day}日生成{demo}",
     )
     word.heading(document, "一、总体评估")
     word.paragraph(document, evaluation.summary())
@@ -64,7 +70,7 @@ def evaluation_docx(evaluation: Evaluation) -> bytes:
                 )
                 for item in items
             ],
-            widths_cm=[1.5, 6.2, 2.6, 2.2, 1.8, 1.9],
+            widths_cm=[2.2, 5.3, 2.6, 2.2, 1.8, 1.9],  # 二(二)2.1 on one line
             numeric=(3, 4),
         )
 
@@ -72,36 +78,44 @@ def evaluation_docx(evaluation: Evaluation) -> bytes:
     word.table(
         document,
         ["编号", "任务", "责任单位", "完成情况"],
-        [(t.task.code, t.task.title, "、".join(t.units), t.label) for t in evaluation.tasks],
+        [(t.task.code, t.task.title, "、".join(t.units) or NO_UNITS, t.label) for t in evaluation.tasks],
         widths_cm=[1.6, 5.0, 5.0, 4.6],
     )
 
     word.heading(document, "四、各单位报送情况")
     word.table(
         document,
-        ["单位", "应报", "已报", "按时", "逾期", "未报", "退回", "完成率", "按时率"],
+        ["单位", "应报", "已报", "按时", "逾期", "未报", "退回", "完成率", "按时率", "指标达成"],
         [
             (
                 row.unit.name,
                 row.rates.owed,
                 row.rates.reported,
                 row.rates.on_time,
-                row.rates.reported - row.rates.on_time,
-                row.rates.owed - row.rates.reported,
+                row.late,
+                row.missing,
                 row.returned,
                 _percent(row.rates.completeness),
                 _percent(row.rates.timeliness),
+                f"{row.met}/{row.indicators}" if row.indicators else "—",
             )
             for row in evaluation.units
-            if row.rates.owed
         ],
-        widths_cm=[4.4, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.9, 1.9],
-        numeric=(1, 2, 3, 4, 5, 6, 7, 8),
+        widths_cm=[3.4, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 2.0, 2.0, 1.8],  # 100.0% on one line
+        numeric=(1, 2, 3, 4, 5, 6, 7, 8, 9),
     )
     word.paragraph(
         document,
-        f"说明：结论依据工作期最后一个季度审核通过的汇总值判断；未达到目标但完成{plan.verdict_basic_ratio * 100:.0f}%"
-        f"以上（比率类指标差距在{fmt(plan.verdict_rate_points)}个百分点以内）为“基本达成”，标准可在管理后台的工作方案中调整。"
+        "应报、按时、逾期、未报按全周期各季度应报送的指标数据和任务进展报告计；退回为被领导小组办公室退回的次数；"
+        "指标达成为该单位报送的指标中评估为“达成”的项数。",
+        small=True,
+    )
+    word.paragraph(
+        document,
+        f"说明：结论依据截至{evaluation.period.label}审核通过的汇总值判断。完成率为最终值÷目标值，越低越好的指标为"
+        f"目标值÷最终值；未达到目标但完成率在{fmt(plan.verdict_basic_ratio * 100)}%以上（比率类指标与目标相差"
+        f"不超过{fmt(plan.verdict_rate_points)}个百分点）为“基本达成”，里程碑类指标只分达成、未达成；"
+        "尚无审核通过数据或缺少基线值的为“无数据”。标准可在管理后台的工作方案中调整。"
         "本报告由平台生成初稿，领导小组办公室可修改后报送。",
         small=True,
     )
@@ -112,17 +126,17 @@ def evaluation_xlsx(evaluation: Evaluation) -> bytes:
     """Three sheets (指标, 任务, 单位) through reports.exports: numbers stay numbers, rates read as percentages."""
     indicators = Sheet(
         "指标",
-        ["编号", "指标", "领域", "类型", "计量单位", "目标", "最终值", "完成率", "结论"],
+        ["编号", "指标", "领域/任务", "类型", "计量单位", "目标", "最终值", "完成率", "结论"],
         [
             (
                 item.indicator.code,
                 item.indicator.name,
-                item.indicator.area.name if item.indicator.area else "任务",
+                item.place,
                 item.indicator.get_kind_display(),
                 item.indicator.uom,
                 item.standing.progress.target,
                 item.standing.progress.value,
-                percent_cell(item.completion),
+                _percent_cell(item.completion),
                 item.verdict,
             )
             for item in evaluation.indicators
@@ -135,7 +149,7 @@ def evaluation_xlsx(evaluation: Evaluation) -> bytes:
             (
                 t.task.code,
                 t.task.title,
-                "、".join(t.units),
+                "、".join(t.units) or NO_UNITS,
                 t.counts["done"],
                 t.counts["in_progress"],
                 t.counts["delayed"],
@@ -148,22 +162,36 @@ def evaluation_xlsx(evaluation: Evaluation) -> bytes:
     )
     units = Sheet(
         "单位",
-        ["单位", "应报", "已报", "按时", "逾期", "未报", "退回次数", "滞后任务", "完成率", "按时率"],
+        [
+            "单位",
+            "应报",
+            "已报",
+            "按时",
+            "逾期",
+            "未报",
+            "退回次数",
+            "滞后任务",
+            "完成率",
+            "按时率",
+            "报送指标数",
+            "达成指标数",
+        ],
         [
             (
                 row.unit.name,
                 row.rates.owed,
                 row.rates.reported,
                 row.rates.on_time,
-                row.rates.reported - row.rates.on_time,
-                row.rates.owed - row.rates.reported,
+                row.late,
+                row.missing,
                 row.returned,
                 row.delayed_tasks,
-                percent_cell(row.rates.completeness),
-                percent_cell(row.rates.timeliness),
+                _percent_cell(row.rates.completeness),
+                _percent_cell(row.rates.timeliness),
+                row.indicators,
+                row.met,
             )
             for row in evaluation.units
-            if row.rates.owed
         ],
     )
     return xlsx_book(sheets=[indicators, tasks, units])

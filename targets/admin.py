@@ -20,6 +20,12 @@ class WorkPlanAdmin(admin.ModelAdmin):
     list_display = ("title", "start", "end", "status", "due_days")
     list_filter = ("status",)
     search_fields = ("title",)
+    fieldsets = (
+        (None, {"fields": ("title", "issuer", "start", "end", "status", "due_days")}),
+        ("进度判断（预警、滞后）", {"fields": ("amber_ratio", "rate_amber_points")}),
+        ("实施情况评估（基本达成）", {"fields": ("verdict_basic_ratio", "verdict_rate_points")}),
+        ("原文", {"fields": ("source_text",), "classes": ("collapse",)}),
+    )
 
 
 class AreaResponsibilityInline(admin.TabularInline):

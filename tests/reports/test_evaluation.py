@@ -2,6 +2,7 @@
 evaluation whose every row is the progress engine's, written faithfully to .docx and .xlsx."""
 
 import io
+from collections import Counter
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -9,13 +10,15 @@ import docx
 import openpyxl
 import pytest
 
+from reports import word
 from reports.alerts import obligations_by_unit
 from reports.documents import document_request, document_write
-from reports.evaluation import BASIC, MET, NO_DATA, NOT_MET, plan_evaluation, verdict
+from reports.evaluation import BASIC, MET, NO_DATA, NOT_MET, TaskCompletion, plan_evaluation, verdict
 from reports.evaluation_document import evaluation_docx, evaluation_xlsx
-from reports.models import Document
+from reports.models import Document, Status, Submission, TaskReport
 from reports.progress import plan_standings
 from reports.templatetags.portal import figure_display
+from targets.models import Indicator
 from targets.progress import Progress
 from targets.progress import Status as Standing
 from tests.markers import eager_only
@@ -49,11 +52,14 @@ def standing(kind, value, target, *, direction="increase", comparison=">=", stat
         (standing("rate", "96", "100"), BASIC),  # within 5 percentage points
         (standing("rate", "94.1", "100"), NOT_MET),
         (standing("rate", "85", "85"), MET),
+        (standing("rate", "4", "3", direction="decrease", comparison="<="), BASIC),  # 1 point above a ceiling
+        (standing("rate", "9", "3", direction="decrease", comparison="<="), NOT_MET),
         (standing("relative", "6.75", "7"), BASIC),  # baseline 3.5 × 2
         (standing("relative", "5", "7"), NOT_MET),
         (standing("relative", "90", "90", direction="decrease", comparison="<="), MET),  # 100天 × 0.9
         (standing("relative", "95", "90", direction="decrease", comparison="<="), BASIC),  # 90/95 = 94.7%
-        (standing("relative", "110", "90", direction="decrease", comparison="<="), NOT_MET),
+        (standing("relative", "110", "90", direction="decrease", comparison="<="), NOT_MET),  # 81.8%
+        (standing("relative", "85", "90", direction="decrease", comparison="<=", status=Standing.MET), MET),
         (standing("relative", "101", None, status=Standing.NO_BASELINE), NO_DATA),
         (standing("milestone", "1", "1", status=Standing.MET), MET),
         (standing("milestone", "0", "1"), NOT_MET),
@@ -68,6 +74,26 @@ def test_the_thresholds_are_the_plans(demo_plan):
     strict = standing("level", "370", "402")
     assert verdict(standing=strict, basic_ratio=Decimal("0.95"), rate_points=POINTS) == NOT_MET
     assert (demo_plan.verdict_basic_ratio, demo_plan.verdict_rate_points) == (Decimal("0.90"), Decimal("5"))
+
+
+@pytest.mark.parametrize(
+    ("counts", "label"),
+    [
+        ({"done": 3}, "已完成"),
+        ({"": 2}, "未报"),
+        ({}, "未报（无责任单位）"),
+        (
+            {"done": 3, "": 2},
+            "未报（已完成3，未报2，共5个单位）",
+        ),  # not 已完成 while two units never reported
+        ({"done": 1, "in_progress": 4, "": 1}, "未报（已完成1，推进中4，未报1，共6个单位）"),
+        ({"done": 5, "in_progress": 14}, "推进中（已完成5，推进中14，共19个单位）"),
+        ({"done": 1, "in_progress": 5, "delayed": 2}, "滞后（已完成1，推进中5，滞后2，共8个单位）"),
+        ({"in_progress": 1, "not_started": 1}, "未启动（推进中1，未启动1，共2个单位）"),
+    ],
+)
+def test_a_task_is_complete_only_when_every_unit_says_so_else_its_worst_state(counts, label):
+    assert TaskCompletion(task=None, units=[], counts=Counter(counts)).label == label
 
 
 @pytest.fixture
@@ -90,7 +116,7 @@ def test_every_indicator_has_its_final_value_from_the_progress_engine(demo_plan,
 
 def test_every_task_and_every_reporting_unit_is_evaluated(demo_plan, evaluation):
     assert len(evaluation.tasks) == demo_plan.tasks.count() == 30
-    owing = {row.unit.pk for row in evaluation.units if row.rates.owed}
+    owing = {row.unit.pk for row in evaluation.units}
     assert owing == {
         unit_id
         for unit_id, (indicators, tasks) in obligations_by_unit(plan=demo_plan).items()
@@ -98,6 +124,51 @@ def test_every_task_and_every_reporting_unit_is_evaluated(demo_plan, evaluation)
     }
     assert sum(row.rates.owed for row in evaluation.units) == evaluation.total.owed
     assert evaluation.tasks[0].task.code == "二(一)1" and "共" in evaluation.tasks[0].label
+
+
+def test_a_task_names_its_units_as_the_plan_writes_them_and_counts_every_member(evaluation):
+    funding = next(t for t in evaluation.tasks if t.task.code == "三(二)")  # 强化资金保障
+    assert funding.units == [
+        "各区（市、县）人民政府",
+        "德阳经开区管委会",
+        "德阳高新区管委会",
+        "市财政局",
+        "市市场监管局",
+    ]
+    assert sum(funding.counts.values()) == 10 and funding.label.endswith("共10个单位）")
+    leadership = next(t for t in evaluation.tasks if t.task.code == "三(一)")  # the text names no unit
+    assert leadership.units == [] and leadership.label == "未报（无责任单位）"
+
+
+def test_a_unit_record_counts_on_time_late_missing_and_every_return(evaluation):
+    returns = Counter()
+    for model in (Submission, TaskReport):  # read from the status history, not from the return reasons
+        previous = {}
+        for row in model.history.order_by("history_date", "history_id"):
+            if row.status == Status.RETURNED and previous.get(row.id) != Status.RETURNED:
+                returns[row.unit_id] += 1
+            previous[row.id] = row.status
+    assert sum(returns.values()) == 12  # the demo returns twelve items, one of them twice
+    for row in evaluation.units:
+        assert row.returned == returns[row.unit.pk], row.unit.name
+        assert row.rates.on_time + row.late + row.missing == row.rates.owed
+    zhongjiang = next(row for row in evaluation.units if row.unit.code == "zhongjiang")
+    assert zhongjiang.late > 0  # the demo's habitually late county
+
+
+def test_a_unit_record_counts_the_indicators_it_reports_that_are_met(evaluation):
+    verdicts = {item.indicator.code: item.verdict for item in evaluation.indicators}
+    for row in evaluation.units:
+        codes = Indicator.objects.filter(reporting_units=row.unit).values_list("code", flat=True)
+        assert row.indicators == len(codes)
+        assert row.met == sum(1 for code in codes if verdicts[code] == MET), row.unit.name
+    scjgj = next(row for row in evaluation.units if row.unit.code == "scjgj")
+    assert 0 < scjgj.met < scjgj.indicators
+
+
+def test_task_indicators_are_placed_in_their_task(evaluation):
+    places = {item.indicator.code: item.place for item in evaluation.indicators}
+    assert places["1.1"] == "创造" and places["二(二)2.1"] == "二(二)2" and places["二(三)4.1"] == "二(三)4"
 
 
 def test_the_word_document_carries_every_indicator_task_and_unit(evaluation):
@@ -110,29 +181,67 @@ def test_the_word_document_carries_every_indicator_task_and_unit(evaluation):
         assert row[5] == item.verdict
     tasks = {row[0]: row for row in rows if len(row) == 4}
     assert all(tasks[t.task.code][3] == t.label for t in evaluation.tasks)
-    units = [row[0] for row in rows if len(row) == 9][1:]
-    assert units == [row.unit.name for row in evaluation.units if row.rates.owed]
-    assert evaluation.summary() in "\n".join(p.text for p in document.paragraphs)
+    assert tasks["三(一)"][2] == "方案未写明责任单位"
+    units = {row[0]: row for row in rows if len(row) == 10 and row[0] != "单位"}
+    assert list(units) == [row.unit.name for row in evaluation.units]
+    for record in evaluation.units:
+        row = units[record.unit.name]
+        assert row[1:7] == [str(n) for n in (record.rates.owed, record.rates.reported, record.rates.on_time,
+                                             record.late, record.missing, record.returned)]  # fmt: skip
+        assert row[9] == (f"{record.met}/{record.indicators}" if record.indicators else "—")
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert evaluation.summary() in text and "完成率在90%以上" in text and "不超过5个百分点" in text
 
 
-def test_the_workbook_has_numbers_as_numbers_and_escapes_formula_text(demo_plan, settings):
+def test_the_word_document_marks_each_verdict_in_its_colour(evaluation):
+    document = docx.Document(io.BytesIO(evaluation_docx(evaluation)))
+    colours = {}
+    for table in document.tables:
+        for row in table.rows[1:]:
+            if len(row.cells) == 6:
+                run = row.cells[5].paragraphs[0].runs[0]
+                colours[run.text] = run.font.color.rgb if run.font.color.type else None
+    assert colours == {
+        MET: word.COLOURS["green"],
+        BASIC: word.COLOURS["amber"],
+        NOT_MET: word.COLOURS["red"],
+        NO_DATA: None,
+    }
+
+
+def test_the_workbook_has_numbers_as_numbers_and_escapes_formula_text(demo_plan, settings, db):
     settings.PORTAL_TODAY = "2025-07-15"
-    unit = Unit.objects.get(code="jingyang")
-    unit.name = '=HYPERLINK("http://x")'
-    unit.save()
+    Unit.objects.filter(code="jingyang").update(name='=HYPERLINK("http://x")')
+    Indicator.objects.filter(plan=demo_plan, code="1.1").update(name="-1+2")
     evaluation = plan_evaluation(plan=demo_plan)
     book = openpyxl.load_workbook(io.BytesIO(evaluation_xlsx(evaluation)))
     assert book.sheetnames == ["指标", "任务", "单位"]
     indicators = list(book["指标"].iter_rows(values_only=True))
     assert indicators[0][:2] == ("编号", "指标")
     by_code = {row[0]: row for row in indicators[1:]}
+    assert list(by_code) == [item.indicator.code for item in evaluation.indicators]
     for item in evaluation.indicators:
         row = by_code[item.indicator.code]
-        value = item.standing.progress.value
+        value, target = item.standing.progress.value, item.standing.progress.target
+        assert row[5] == (None if target is None else pytest.approx(float(target)))
         assert row[6] == (None if value is None else pytest.approx(float(value)))
+        assert row[7] == (None if item.completion is None else pytest.approx(float(item.completion)))
         assert row[8] == item.verdict
-    assert isinstance(by_code["1.1"][6], (int, float)) and isinstance(by_code["1.1"][7], float)
-    names = [row[0] for row in list(book["单位"].iter_rows(values_only=True))[1:]]
+    assert by_code["1.1"][1] == "'-1+2"
+    assert book["指标"]["H2"].number_format == "0.0%"  # 96.8%, as the Word report reads
+    numbers = (int, float)
+    assert all(isinstance(by_code[code][6], numbers) for code in ("1.1", "2.3", "3.2", "4.3"))
+    tasks = list(book["任务"].iter_rows(values_only=True))[1:]
+    assert len(tasks) == len(evaluation.tasks)
+    assert all(isinstance(n, int) for row in tasks for n in row[3:8])
+    units = list(book["单位"].iter_rows(values_only=True))
+    assert units[0][-2:] == ("报送指标数", "达成指标数")
+    assert all(isinstance(n, numbers) for row in units[1:] for n in row[1:])
+    names = [row[0] for row in units[1:]]
+    assert names == [
+        "'" + record.unit.name if record.unit.name.startswith("=") else record.unit.name
+        for record in evaluation.units
+    ]
     assert '\'=HYPERLINK("http://x")' in names and '=HYPERLINK("http://x")' not in names
 
 
