@@ -11,12 +11,15 @@ from .dashboard import dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands where its work is: unit staff on their unit, system admin and auditor on accounts."""
+    """Each role lands where its work is: unit staff on their unit, the system admin on accounts, the auditor on the
+    audit log."""
     user = request.user
     if user.role in User.UNIT_ROLES:
         return redirect("my_unit")
-    if user.role in (User.Role.SYSADMIN, User.Role.AUDITOR):
+    if user.role == User.Role.SYSADMIN:
         return redirect("account_list")
+    if user.role == User.Role.AUDITOR:
+        return redirect("audit_log")
     return dashboard(request)
 
 

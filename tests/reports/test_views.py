@@ -92,13 +92,23 @@ def test_leaders_read_every_unit_but_have_no_admin(client, make_user):
     assert client.get(reverse("admin:index")).status_code == 302
 
 
-@pytest.mark.parametrize("role", [User.Role.SYSADMIN, User.Role.AUDITOR])
-def test_sysadmin_and_auditor_land_on_accounts_and_see_no_unit_work(client, make_user, role):
+@pytest.mark.parametrize(
+    ("role", "landing", "title"),
+    [(User.Role.SYSADMIN, "account_list", "账号一览"), (User.Role.AUDITOR, "audit_log", "审计日志")],
+)
+def test_sysadmin_and_auditor_land_on_their_work_and_see_no_unit_work(
+    client, make_user, role, landing, title
+):
     login(client, make_user(f"t-{role}", role))
     response = client.get(reverse("home"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("account_list")
-    assert "账号一览" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(landing)
+    assert title in response.content.decode()
     assert client.get(reverse("unit_detail", args=["guanghan"])).status_code == 404
+
+
+def test_the_auditor_does_not_see_the_account_list(client, make_user):
+    login(client, make_user("t-auditor", User.Role.AUDITOR))
+    assert client.get(reverse("account_list")).status_code == 403
 
 
 def test_plan_overview_shows_every_area_indicator_and_task(client, office_user, plan):
