@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 
 import pytest
 from django.conf import settings
@@ -21,6 +22,31 @@ def default_language():
     """Each test starts in the portal's default language (a request can leave another one active in the thread)."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def worker_drained(request):
+    """A real-worker test ends only once the worker has finished every job the test queued (services queue some on
+    commit besides the one the test waits for): its database flush would otherwise deadlock with a job still
+    writing. Requests the test database first, so this teardown runs before the flush."""
+    if request.node.get_closest_marker("worker") is None or not settings.REDIS_URL:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    import redis
+
+    from ipcity.celery import app
+
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        inspect = app.control.inspect(timeout=1)
+        busy = [*((inspect.active() or {}).values()), *((inspect.reserved() or {}).values())]
+        # A job queued a moment ago may still wait in the broker's list, not yet taken by the worker.
+        if not any(busy) and not broker.llen(app.conf.task_default_queue):
+            return
+        time.sleep(0.5)
 
 
 @pytest.fixture(autouse=True)
