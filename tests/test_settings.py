@@ -1,4 +1,5 @@
 import os
+import secrets
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ def run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        if k not in {"DATABASE_URL", "REDIS_URL"} and not k.startswith("DJANGO_")
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -73,3 +74,19 @@ def test_production_settings_turn_demo_mode_off_and_need_their_secrets():
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.split()[-3:] == ["False", "False", "True"]
+
+
+def test_production_settings_pass_the_deployment_checklist(tmp_path):
+    result = run_check(
+        {
+            "DJANGO_SETTINGS_MODULE": "ipcity.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "ipcity.example.cn",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "csp",
     "units",
     "targets",
     "tasks",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +70,28 @@ AXES_CLIENT_IP_CALLABLE = "units.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp), the same in every environment so development and the tests meet a
+# violation as soon as a template brings one: no inline script or event handler anywhere (behaviour lives in
+# static/js/, figures reach charts.js as json_script data), nothing from another origin (everything is vendored).
+# style-src allows 'unsafe-inline' because plotly.js inserts <style> elements for its own stylesheet (refused, the
+# charts lose their layout), and the admin's import-export and history pages carry style attributes; styles run no
+# code. img-src allows data: and blob: for the images plotly makes in the browser (its "Download plot as a PNG"
+# draws the chart through a blob: image; data: URIs for image export and image traces).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Frames: none at all (X-Frame-Options for older browsers, frame-ancestors above for the rest).
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "ipcity.urls"
 WSGI_APPLICATION = "ipcity.wsgi.application"

@@ -6,7 +6,11 @@
     var source = document.getElementById(el.dataset.figure);
     if (!source) { return; }
     var figure = JSON.parse(source.textContent);
-    window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false, locale: "zh-CN" });
+    // showSendToCloud: false drops plotly's "Share chart" button, which opens Plotly Cloud in a new window and
+    // posts the figure's data to it: the portal's figures never leave the government's servers.
+    window.Plotly.newPlot(el, figure.data, figure.layout, {
+      responsive: true, displaylogo: false, showSendToCloud: false, locale: "zh-CN"
+    });
     el.dataset.drawn = "1";
   });
 })();
