@@ -199,7 +199,9 @@ def project(
     origin = recent[0][0]
 
     def at(day: datetime.date) -> Decimal:
-        return intercept + slope * Decimal((day - origin).days)
+        # A trend cannot take a figure where it cannot go: below zero, or a rate past 100%.
+        value = max(intercept + slope * Decimal((day - origin).days), Decimal(0))
+        return min(value, Decimal(100)) if target.kind == RATE else value
 
     projected = at(target.target_date)
     met = None

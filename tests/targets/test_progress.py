@@ -174,3 +174,13 @@ def test_the_series_carries_actual_and_expected_for_every_quarter_so_far():
     result = at(target("cumulative", 22), points(1, 2, 3))
     assert [value for _, value, _ in result.series] == [D(1), D(3), D(6)]
     assert all(expected is not None for _, _, expected in result.series)
+
+
+def test_a_rising_rate_is_never_projected_past_100_percent():
+    result = at(target("rate", 100), points(97, 98, 99, 100))
+    assert result.projected_end == D(100)
+
+
+def test_a_falling_figure_is_never_projected_below_zero():
+    result = at(target("level", 10, direction="decrease", comparison="<="), points(60, 40, 20, 5))
+    assert result.projected_end == D(0)
