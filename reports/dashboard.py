@@ -320,13 +320,31 @@ class Contribution:
         return float(self.own / self.city)
 
 
+SUMMED_KINDS = (Indicator.Kind.CUMULATIVE, Indicator.Kind.INCREMENT)
+
+
 def unit_contributions(*, unit: Unit, plan: WorkPlan, period: Period) -> list[Contribution]:
-    """For each indicator the unit reports: its approved figure this quarter beside the city value."""
+    """For each indicator the unit reports: its approved figure this quarter beside the city value. For a
+    cumulative or increment indicator (累计 / 新增) both are the sums since the plan began, as its target counts
+    them: one quarter's 0.48亿元 beside a target of 22亿元 would read as far behind."""
     indicators = list(Indicator.objects.filter(plan=plan, reporting_units=unit).order_by("position", "id"))
-    rows = Rollup.objects.filter(indicator__in=indicators, period=period).filter(
-        Q(unit=unit) | Q(unit__isnull=True)
+    summed = {i.pk for i in indicators if i.kind in SUMMED_KINDS}
+    up_to_now = Q(period__year__lt=period.year) | Q(
+        period__year=period.year, period__quarter__lte=period.quarter
     )
-    own, city = {}, {}
-    for row in rows:
-        (own if row.unit_id else city)[row.indicator_id] = row.value
+    rows = (
+        Rollup.objects.filter(indicator__in=indicators)
+        .filter(Q(period=period) | Q(up_to_now, indicator__in=summed))
+        .filter(Q(unit=unit) | Q(unit__isnull=True))
+        .values_list("indicator_id", "unit_id", "period_id", "value")
+    )
+    own: dict[int, Decimal | None] = {}
+    city: dict[int, Decimal | None] = {}
+    for indicator_id, unit_id, period_id, value in rows:
+        values = own if unit_id else city
+        if indicator_id in summed:
+            if value is not None:
+                values[indicator_id] = (values.get(indicator_id) or Decimal(0)) + value
+        elif period_id == period.pk:
+            values[indicator_id] = value
     return [Contribution(indicator=i, own=own.get(i.pk), city=city.get(i.pk)) for i in indicators]

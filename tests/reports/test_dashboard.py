@@ -114,7 +114,7 @@ def test_the_indicator_page_carries_a_chart_and_the_formula(client, plan, office
     page = client.get(
         reverse("indicator_progress", args=[indicator(plan, "2.3").pk]), {"period": "2025Q2"}
     ).content.decode()
-    assert 'id="trend-figure"' in page and "plotly.min.js" in page
+    assert 'id="trend-figure"' in page and "plotly-basic.min.js" in page
     assert "3 = 0.5 + 0.5 + 0.5 + 0.5 + 0.5 + 0.5" in page or "3 = 1.5 + 1.5" in page
 
 
@@ -178,3 +178,24 @@ def test_a_county_sees_what_is_due_overdue_and_its_own_contribution(client, plan
     assert "2025年第二季度填报" in page and "已逾期" in page  # due 2025-07-10, today 2025-07-15, nothing sent
     assert "2025年第一季度" in page
     assert 'data-testid="contributions"' in page
+
+
+def test_a_countys_contribution_to_a_cumulative_indicator_is_its_total_since_the_plan_began(
+    plan, office_user
+):
+    """2.3 质押金额累计达22亿元: two quarters of 0.5 count 1.0 towards the target, not the last quarter's 0.5."""
+    from reports.dashboard import unit_contributions
+
+    report(office_user, plan, ["2024Q4", "2025Q1"], units=("jingyang", "guanghan"))
+    rows = {
+        c.indicator.code: c
+        for c in unit_contributions(
+            unit=Unit.objects.get(code="jingyang"), plan=plan, period=period(plan, "2025Q1")
+        )
+    }
+    assert (rows["2.3"].own, rows["2.3"].city) == (Decimal("1.0"), Decimal("2.0"))
+    assert (rows["1.1"].own, rows["1.1"].city) == (Decimal(40), Decimal(81))  # a stock: this quarter's figure
+    earlier = unit_contributions(
+        unit=Unit.objects.get(code="jingyang"), plan=plan, period=period(plan, "2024Q4")
+    )
+    assert next(c for c in earlier if c.indicator.code == "2.3").own == Decimal("0.5")
