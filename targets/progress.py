@@ -301,7 +301,7 @@ def _milestone(target: Target, points: list[Point], day: datetime.date, result: 
     result.status = (
         Status.LAGGING if remaining <= 0 else Status.WARNING if remaining <= 365 else Status.ON_TRACK
     )
-    result.formula = f"尚未达成，距目标日期{max(remaining, 0)}天"
+    result.formula = f"尚未达成，距目标日期{remaining}天" if remaining > 0 else "尚未达成，已到目标日期"
     return result
 
 

@@ -199,3 +199,24 @@ def test_a_countys_contribution_to_a_cumulative_indicator_is_its_total_since_the
         unit=Unit.objects.get(code="jingyang"), plan=plan, period=period(plan, "2024Q4")
     )
     assert next(c for c in earlier if c.indicator.code == "2.3").own == Decimal("0.5")
+
+
+def test_a_milestones_unit_figures_read_achieved_or_not_not_one_and_zero(client, plan, office_user):
+    milestone = indicator(plan, "4.2")
+    unit = milestone.reporting_units.first()
+    figure = figure_save(
+        user=office_user,
+        unit=unit,
+        period=period(plan, "2025Q1"),
+        indicator=milestone,
+        data={"achieved": False},
+        expected_version=None,
+    )
+    item_submit(user=office_user, item=figure)
+    item_approve(user=office_user, item=figure)
+    rollup_rebuild_plan(plan=plan)
+    client.force_login(office_user)
+    response = client.get(reverse("indicator_progress", args=[milestone.pk]), {"period": "2025Q1"})
+    history = response.content.decode().split("各单位审核通过的数据")[1]
+    assert f"<td>{unit.name}</td>" in history and '<td class="num">未达成</td>' in history
+    assert '<td class="num">0</td>' not in history

@@ -152,6 +152,12 @@ def test_milestone_not_achieved_turns_amber_in_the_last_year_and_red_after_the_d
     assert at(t, points(*[0] * 12)).status == Status.LAGGING
 
 
+def test_a_milestone_still_missing_says_how_long_is_left_then_that_the_date_has_come():
+    t = target("milestone", 1)
+    assert at(t, points(*[0] * 11)).formula == "尚未达成，距目标日期91天"
+    assert at(t, points(*[0] * 12)).formula == "尚未达成，已到目标日期"
+
+
 def test_nothing_approved_is_no_data():
     result = at(target("level", 402, baseline=300), points(None, None))
     assert (result.status, result.label) == (Status.NO_DATA, "未报")
