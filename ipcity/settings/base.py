@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.alerts",  # the bell's unread count: one query per page
+                "reports.context_processors.demo_mode",  # the 演示数据 banner in demo mode
             ],
         },
     },
