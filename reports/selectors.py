@@ -86,6 +86,11 @@ class SheetRow:
     def version(self) -> int:
         return self.item.version if self.item else 0
 
+    @property
+    def outstanding(self) -> bool:
+        """Still the unit's to do this quarter: not filled in, a draft, or returned (not yet submitted)."""
+        return self.status in ("", Status.DRAFT, Status.RETURNED)
+
 
 @dataclass
 class SheetGroup:

@@ -257,6 +257,8 @@ def _context(request, unit, period, bound_groups, can_edit, replies) -> dict:
             **{status.label: sum(1 for e in rows if e.row.status == status) for status in Status},
         },
         "total": len(rows),
+        # A long sheet mostly done: the few items still to send are listed at the top, each a link to its row.
+        "outstanding": [e.row for e in rows if e.row.outstanding] if can_edit else [],
         "storage_key": f"sheet:{request.user.pk}:{unit.code}:{period.code}",
         "saved": request.GET.get("saved") == "1",
     }

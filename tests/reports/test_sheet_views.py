@@ -228,3 +228,28 @@ def test_history_shows_times_in_shanghai_time_not_raw_utc(client, plan, jingyang
     page = client.get(reverse("item_detail", args=["jingyang", "2023Q4", "figure", one.pk])).content.decode()
     assert "提交时间：— → " in page
     assert "+00:00" not in page
+
+
+def test_a_sheet_partly_sent_lists_what_is_still_to_send_at_the_top(client, plan, jingyang):
+    sent, kept = indicator(plan, "1.1"), indicator(plan, "1.4")
+    client.post(
+        sheet_url(),
+        {
+            f"f{sent.pk}-value": "61",
+            f"f{sent.pk}-version": "0",
+            f"f{sent.pk}-submit": "on",
+            f"f{kept.pk}-value": "10000",
+            f"f{kept.pk}-version": "0",
+            "action": "submit_selected",
+        },
+    )
+    assert Submission.objects.get(indicator=sent).status == Status.SUBMITTED
+    page = client.get(sheet_url()).content.decode()
+    todo = page.split('data-testid="outstanding"')[1].split("</nav>")[0]
+    assert f'href="#row-f{kept.pk}"' in todo and "草稿" in todo
+    assert f'href="#row-t{task(plan, "二(一)2").pk}"' in todo and "未填" in todo
+    assert f'href="#row-f{sent.pk}"' not in todo
+
+
+def test_a_sheet_with_nothing_sent_yet_needs_no_list_of_what_is_left(client, plan, jingyang):
+    assert 'data-testid="outstanding"' not in client.get(sheet_url()).content.decode()
