@@ -31,6 +31,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", unit_views.PasswordChange.as_view(), name="password_change"),
+    path("second-factor/", unit_views.second_factor_verify, name="second_factor_verify"),
+    path("second-factor/setup/", unit_views.second_factor_setup, name="second_factor_setup"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("plan/", task_views.plan_overview, name="plan_overview"),
     path("plans/<int:plan_id>/", task_views.plan_overview, name="plan_detail"),

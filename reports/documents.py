@@ -1,8 +1,9 @@
 """Generated documents (季度通报, 实施情况评估): the office asks for one, a background job writes it while recording
 its progress, and everyone allowed reads the list and downloads the file.
 
-Who sees what: a bulletin is written for city leaders and every unit, so every signed-in user may read and
-download the finished ones; the evaluation is for the office and leaders. Only the office asks for documents.
+Who sees what: a bulletin is written for city leaders and every unit, so unit staff read and download the finished
+ones too; the evaluation is for the office and leaders. The system administrator and the auditor, who read no
+figures, see neither (三员分立). Only the office asks for documents.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.utils import timezone
 from targets.models import Period, WorkPlan
 from targets.periods import portal_now, portal_today
 from units.models import User
+from units.selectors import user_does_plan_work
 
 from .models import Document
 
@@ -25,9 +27,12 @@ STALE = datetime.timedelta(
 
 
 def documents_visible_to(*, user: User, plan: WorkPlan) -> QuerySet[Document]:
+    """Every document for the office and leaders, the finished bulletins for unit staff, nothing for the others."""
     documents = Document.objects.filter(plan=plan).select_related("period", "created_by")
     if user.role in (User.Role.OFFICE, User.Role.LEADER):
         return documents
+    if not user_does_plan_work(user=user):
+        return documents.none()
     return documents.filter(kind=Document.Kind.BULLETIN, state=Document.State.DONE)
 
 

@@ -31,6 +31,7 @@ class WorkPlanAdmin(admin.ModelAdmin):
 class AreaResponsibilityInline(admin.TabularInline):
     model = AreaResponsibility
     extra = 0
+    fields = ("unit", "group", "role", "position")
     autocomplete_fields = ("unit",)
 
 
@@ -45,6 +46,7 @@ class IndicatorInline(admin.TabularInline):
 class GoalAreaAdmin(admin.ModelAdmin):
     list_display = ("number", "headline", "name", "plan")
     list_filter = ("plan",)
+    fields = ("plan", "number", "name", "headline", "text", "position")
     inlines = (AreaResponsibilityInline, IndicatorInline)
 
 

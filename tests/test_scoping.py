@@ -1,11 +1,16 @@
 """Walk every URL pattern as a reporter of another unit: what belongs to 旌阳区 is 403/404 for 广汉市, and
-nothing is stored. Pages that hold no unit's data (the plan text, one's own home) are listed with the reason."""
+nothing is stored. Pages that hold no unit's data (the plan text, one's own home) are listed with the reason.
+Then as the other roles: the system administrator and the auditor reach only their own pages (三员分立), leaders
+write nothing but instructions, and a unit's own reporter opens none of the office's pages."""
 
 import pytest
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reports.models import (
+    Alert,
     Document,
     Evidence,
     Instruction,
@@ -20,9 +25,9 @@ from targets.periods import portal_now
 from tasks.models import PlanDraft
 from tasks.services import plan_draft_create
 from tests.conftest import PASSWORD
-from units.models import AuditEvent, User
+from units.models import AuditEvent, Unit, User
 
-from .reports.factories import indicator, period
+from .reports.factories import indicator, period, task
 
 # Pages every signed-in user may open: they show the plan's own text or the user's own things, never another
 # unit's figures. Each is checked for that below.
@@ -43,6 +48,8 @@ NOT_UNIT_SCOPED = {
     "instruction_list": "lists the instructions meant for one's own unit (instructions_visible_to)",
     "document_list": "lists the finished bulletins, written for every unit (documents_visible_to)",
     "password_change": "changes one's own password",
+    "second_factor_setup": "binds one's own authenticator (redirects those who need none)",
+    "second_factor_verify": "checks one's own code (redirects those who need none)",
 }
 
 
@@ -73,6 +80,15 @@ def jingyang_data(settings, plan, make_user, office_user):
     item_submit(user=jy, item=figure)
     item_approve(user=office_user, item=figure)
     request = reopen_request_create(user=jy, item=figure, reason="核对")
+    waiting = figure_save(  # submitted, so an approval or a return that got through would show
+        user=jy,
+        unit=jy.unit,
+        period=q,
+        indicator=indicator(plan, "1.4"),
+        data={"value": 3},
+        expected_version=None,
+    )
+    item_submit(user=jy, item=waiting)
     draft = plan_draft_create(user=office_user, name="方案.txt", content=plan.source_text.encode())
     evaluation = Document.objects.create(  # the office's and leaders' only: refused to units
         plan=plan, kind=Document.Kind.EVALUATION, created_by=office_user, created_at=portal_now()
@@ -90,9 +106,24 @@ def jingyang_data(settings, plan, make_user, office_user):
             "document_status": evaluation.pk,
             "document_download": evaluation.pk,
             "indicator_progress": indicator(plan, "1.1").pk,
+            "indicator_detail": indicator(plan, "1.1").pk,
+            "task_detail": task(plan, "二(一)2").pk,
         },
         "token": Evidence.objects.get().token,
         "plan_id": plan.pk,
+        # What a crafted POST carries: every field a write action reads, aimed at jingyang's items.
+        "post": {
+            "action": "approve",
+            "figure": [figure.pk, waiting.pk],
+            "value": "999",
+            f"f{indicator(plan, '1.4').pk}-value": "999",
+            f"f{indicator(plan, '1.4').pk}-version": str(waiting.version),
+            "grant": "1",
+            "reason": "x",
+            "text": "请加快进度",
+            "kind": Document.Kind.BULLETIN,
+            "period": str(q.pk),
+        },
     }
 
 
@@ -115,7 +146,23 @@ def snapshot():
         list(PlanDraft.objects.values_list("pk", "version", "status", "plan")),
         list(WorkPlan.objects.values_list("pk", "status")),
         list(Document.objects.values_list("pk", "state")),
+        Alert.read_by.through.objects.count(),
+        list(Unit.objects.values_list("pk", "name")),
+        list(User.objects.values_list("pk", "role", "unit")),
     )
+
+
+def assert_refused(client, user: User, method: str, url: str, data: dict) -> None:
+    """The request is refused (403/404, or 405 for a method the page does not take) and a refusal is audited."""
+    denials = AuditEvent.objects.filter(action="denied", username=user.username).count()
+    response = getattr(client, method)(url, data)
+    assert response.status_code in (403, 404, 405), (
+        f"{user.role} {method.upper()} {url} → {response.status_code}"
+    )
+    if response.status_code != 405:  # a method the page does not take is not a denial
+        latest = AuditEvent.objects.filter(action="denied", username=user.username)
+        assert latest.count() == denials + 1, f"{method.upper()} {url}: denial not in the audit log"
+        assert latest.first().path.startswith(url)
 
 
 def test_every_url_of_another_unit_is_refused_and_changes_nothing(client, jingyang_data, make_user):
@@ -128,15 +175,7 @@ def test_every_url_of_another_unit_is_refused_and_changes_nothing(client, jingya
             continue
         url = url_for(pattern, jingyang_data)
         for method in ("get", "post"):
-            denials = AuditEvent.objects.filter(action="denied", username=guanghan.username).count()
-            response = getattr(client, method)(
-                url, {"action": "approve", "value": "999", "grant": "1", "reason": "x"}
-            )
-            assert response.status_code in (403, 404, 405), f"{method.upper()} {url} → {response.status_code}"
-            if response.status_code != 405:  # a method the page does not take is not a denial
-                latest = AuditEvent.objects.filter(action="denied", username=guanghan.username)
-                assert latest.count() == denials + 1, f"{method.upper()} {url}: denial not in the audit log"
-                assert latest.first().path.startswith(url)
+            assert_refused(client, guanghan, method, url, jingyang_data["post"])
         checked.append(pattern.name)
     assert snapshot() == before
     assert {
@@ -147,6 +186,153 @@ def test_every_url_of_another_unit_is_refused_and_changes_nothing(client, jingya
         "sheet_excel_upload",
         "review",
     } <= set(checked)
+
+
+# 三员分立: besides signing in and out, changing one's password and language, the system administrator opens the
+# account list and the admin site (where its permissions stop at accounts and units), the auditor the audit log.
+OWN_PAGES = {
+    "home",
+    "login",
+    "logout",
+    "password_change",
+    "set_language",
+    "second_factor_setup",
+    "second_factor_verify",
+}
+DUTY_PAGES = {User.Role.SYSADMIN: {"account_list"}, User.Role.AUDITOR: {"audit_log"}}
+
+
+@pytest.mark.parametrize("role", [User.Role.SYSADMIN, User.Role.AUDITOR])
+def test_the_system_administrator_and_the_auditor_open_no_page_of_the_plans_work(
+    client, jingyang_data, make_user, role
+):
+    user = make_user(f"x-{role}", role)
+    assert client.login(username=user.username, password=PASSWORD)
+    before = snapshot()
+    checked = set()
+    for pattern in all_patterns():
+        if pattern.name in OWN_PAGES | DUTY_PAGES[role]:
+            continue
+        for method in ("get", "post"):
+            assert_refused(client, user, method, url_for(pattern, jingyang_data), jingyang_data["post"])
+        checked.add(pattern.name)
+    assert snapshot() == before
+    assert {
+        "plan_overview",
+        "indicator_detail",
+        "sheet",
+        "review_act",
+        "indicator_table",
+        "document_list",
+    } <= checked
+
+
+def admin_model_urls(app_labels: set[str]) -> list[str]:
+    urls = []
+    for model in admin.site._registry:
+        if model._meta.app_label in app_labels:
+            info = model._meta.app_label, model._meta.model_name
+            urls += [
+                reverse("admin:{}_{}_changelist".format(*info)),
+                reverse("admin:{}_{}_add".format(*info)),
+            ]
+    return urls
+
+
+def test_the_system_administrators_admin_stops_at_accounts_and_units(client, jingyang_data, make_user):
+    sysadmin = make_user("x-sysadmin", User.Role.SYSADMIN)
+    client.force_login(sysadmin)
+    before = snapshot()
+    urls = admin_model_urls({"targets", "tasks", "reports"})
+    assert len(urls) >= 16
+    for url in urls:
+        for method in ("get", "post"):
+            assert_refused(client, sysadmin, method, url, jingyang_data["post"])
+    assert client.get(reverse("admin:units_user_changelist")).status_code == 200
+    assert (
+        client.get("/admin/units/auditevent/").status_code == 404
+    )  # the audit log is not in the admin at all
+    assert snapshot() == before
+
+
+def test_the_auditor_opens_no_admin_page(client, jingyang_data, make_user):
+    auditor = make_user("x-auditor", User.Role.AUDITOR)
+    client.force_login(auditor)
+    before = snapshot()
+    for url in [reverse("admin:index"), *admin_model_urls({"units", "targets", "tasks", "reports"})]:
+        for method in ("get", "post"):
+            assert_refused(client, auditor, method, url, {"username": "new", "name": "新单位"})
+    assert snapshot() == before
+
+
+# The actions whose POST writes something. Leaders read everything and write instructions only (besides their own
+# alerts, password, language and session).
+WRITES = {
+    "plan_open",
+    "plan_reporting_defaults",
+    "plan_upload",
+    "plan_draft",
+    "sheet",
+    "sheet_excel_upload",
+    "item_detail",
+    "evidence_delete",
+    "review_act",
+    "approve_sheet",
+    "reopen_decide",
+    "document_new",
+}
+
+
+def test_a_leader_writes_nothing_but_instructions(client, jingyang_data, make_user):
+    leader = make_user("x-leader", User.Role.LEADER)
+    assert client.login(username=leader.username, password=PASSWORD)
+    names = {pattern.name for pattern in all_patterns()}
+    assert names >= WRITES
+    before = snapshot()
+    for pattern in all_patterns():
+        if pattern.name in WRITES:
+            assert_refused(client, leader, "post", url_for(pattern, jingyang_data), jingyang_data["post"])
+        elif pattern.name not in {"logout", "set_language", "instruction_new", "alert_mark_read"}:
+            client.post(url_for(pattern, jingyang_data), jingyang_data["post"])  # a read page: stores nothing
+    assert snapshot() == before
+
+
+# The office's own pages: review, plan import, dashboards, documents, instructions, plus the 三员 pages.
+OFFICE_ONLY = {
+    "review",
+    "review_act",
+    "approve_sheet",
+    "reopen_decide",
+    "plan_upload",
+    "plan_draft",
+    "plan_open",
+    "plan_reporting_defaults",
+    "indicator_table",
+    "indicator_progress",
+    "heatmap",
+    "task_board",
+    "league",
+    "document_new",
+    "document_status",  # of the evaluation, the office's and leaders'
+    "document_download",
+    "instruction_new",
+    "audit_log",
+    "account_list",
+}
+
+
+def test_a_reporter_opens_none_of_the_office_pages_even_for_its_own_unit(client, jingyang_data, make_user):
+    reporter = make_user(
+        "jy-2", User.Role.REPORTER, "jingyang"
+    )  # jingyang's own colleague: scope is no excuse
+    assert client.login(username=reporter.username, password=PASSWORD)
+    before = snapshot()
+    patterns = [pattern for pattern in all_patterns() if pattern.name in OFFICE_ONLY]
+    assert {pattern.name for pattern in patterns} == OFFICE_ONLY
+    for pattern in patterns:
+        for method in ("get", "post"):
+            assert_refused(client, reporter, method, url_for(pattern, jingyang_data), jingyang_data["post"])
+    assert snapshot() == before
 
 
 def test_the_unscoped_pages_show_no_figures_of_another_unit(client, jingyang_data, make_user):
@@ -163,3 +349,23 @@ def test_the_admin_is_closed_to_reporters(client, jingyang_data, make_user):
     client.force_login(make_user("gh", User.Role.REPORTER, "guanghan"))
     for url in ("/admin/", "/admin/reports/submission/", "/admin/units/user/"):
         assert client.get(url).status_code == 302
+
+
+def test_before_its_code_an_office_account_reaches_nothing_but_the_code_page(
+    client, jingyang_data, office_user, settings
+):
+    settings.DEMO_MODE = False  # the second factor is asked outside demo mode only
+    TOTPDevice.objects.create(user=office_user, name="验证器", confirmed=True)
+    assert client.login(username=office_user.username, password=PASSWORD)  # the password alone
+    before = snapshot()
+    verify = reverse("second_factor_verify")
+    for pattern in all_patterns():
+        if pattern.name in {"logout", "set_language", "second_factor_setup", "second_factor_verify"}:
+            continue
+        url = url_for(pattern, jingyang_data)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, jingyang_data["post"])
+            assert response.status_code == 302, f"{method.upper()} {url} → {response.status_code}"
+            assert response.url.startswith(f"{verify}?next="), f"{method.upper()} {url} → {response.url}"
+    assert client.get(reverse("admin:index")).url.startswith(verify)
+    assert snapshot() == before

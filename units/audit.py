@@ -1,7 +1,8 @@
 """The audit log (审计日志): one function writes it, and the request being served (if any) supplies who and from
 where, so a service deep in the call stack records an action without being handed the request.
 
-What is recorded: sign-ins, failed sign-ins, lockouts, sign-outs and role changes (units.signals); every create,
+What is recorded: sign-ins, failed sign-ins, lockouts, sign-outs and role changes (units.signals); second-factor
+codes given, refused or throttled, authenticators bound and reset (units.second_factor); every create,
 change, submission, approval, return and reopen of a figure or task report (reports.signals, from the item's
 change history); imports (the services that import); every file downloaded or exported and every refused
 request (units.middleware.AuditMiddleware).
@@ -22,6 +23,9 @@ ACTIONS = {
     "logout": "退出",
     "session_end": "会话超时退出",
     "password_change": "修改密码",
+    "second_factor_bind": "绑定验证器",
+    "second_factor": "输入验证码",
+    "second_factor_reset": "重置验证器",
     "account_create": "新建账号",
     "role_change": "角色变更",
     "item_create": "新建填报项",

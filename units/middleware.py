@@ -8,13 +8,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from .audit import audit, request_bind, request_unbind
 from .models import AuditEvent
+from .second_factor import second_factor_device, second_factor_required
+from .selectors import user_may_open
 
 REFUSED = {403: "拒绝访问（403）", 404: "对象不存在或无权访问（404）"}
 
@@ -74,10 +77,39 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
+class SecondFactorMiddleware:
+    """An account that needs a second factor (units.second_factor) and has not given one in this session sees only
+    绑定验证器 (no authenticator bound yet) or 输入验证码, then comes back to the page it asked for."""
+
+    ALLOWED = ("second_factor_setup", "second_factor_verify", "logout", "set_language")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            second_factor_required(user=user)
+            and not user.is_verified()
+            and not request.path.startswith(settings.STATIC_URL)
+            and _url_name(request) not in self.ALLOWED
+        ):
+            page = "second_factor_verify" if second_factor_device(user=user) else "second_factor_setup"
+            return redirect_to_login(request.get_full_path(), login_url=reverse(page))
+        return self.get_response(request)
+
+
 class PasswordExpiryMiddleware:
     """Signed in with a password older than PASSWORD_EXPIRY_DAYS: the password change page, nothing else."""
 
-    ALLOWED = ("password_change", "password_change_done", "logout", "set_language")
+    ALLOWED = (
+        "password_change",
+        "password_change_done",
+        "logout",
+        "set_language",
+        "second_factor_setup",  # the second factor comes first
+        "second_factor_verify",
+    )
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -90,15 +122,31 @@ class PasswordExpiryMiddleware:
             if (
                 expired
                 and not request.path.startswith(settings.STATIC_URL)
-                and self._url_name(request) not in self.ALLOWED
+                and _url_name(request) not in self.ALLOWED
             ):
                 messages.warning(request, f"您的密码已超过{days}天未修改，请先修改密码。")
                 return redirect("password_change")
         return self.get_response(request)
 
-    @staticmethod
-    def _url_name(request: HttpRequest) -> str:
-        try:
-            return resolve(request.path_info).url_name or ""
-        except Resolver404:
-            return ""
+
+def _url_name(request: HttpRequest) -> str:
+    try:
+        return resolve(request.path_info).url_name or ""
+    except Resolver404:
+        return ""
+
+
+class DutySeparationMiddleware:
+    """三员分立: the system administrator and the security auditor reach only their own pages (user_may_open), so a
+    page added later is closed to them until someone decides otherwise. The refusal is a 403, audited as any other."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        user = request.user
+        if user.is_authenticated and not user_may_open(user=user, view_name=request.resolver_match.view_name):
+            raise PermissionDenied(f"{user.get_role_display()}不处理工作方案和填报数据（三员分立）")

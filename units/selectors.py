@@ -7,6 +7,25 @@ from .models import Unit, UnitGroup, User
 # Roles that see every unit's obligations and figures.
 ALL_UNITS_ROLES = (User.Role.OFFICE, User.Role.LEADER)
 
+# 三员分立: the system administrator and the security auditor do no plan work, so they open only these pages (by
+# URL name; "admin" is the whole admin site, where the administrator's permissions stop at accounts and units).
+# Anything else, including pages added later, is refused to them.
+SIGNED_IN_PAGES = frozenset(
+    {
+        "home",
+        "login",
+        "logout",
+        "password_change",
+        "set_language",
+        "second_factor_setup",
+        "second_factor_verify",
+    }
+)
+DUTY_PAGES = {
+    User.Role.SYSADMIN: frozenset({"account_list", "admin"}),
+    User.Role.AUDITOR: frozenset({"audit_log"}),
+}
+
 
 def units_visible_to(*, user: User) -> QuerySet[Unit]:
     """The units whose plan work this user may see: all for office and leaders, its own for unit staff, none else."""
@@ -21,6 +40,21 @@ def units_visible_to(*, user: User) -> QuerySet[Unit]:
 
 def user_sees_all_units(*, user: User) -> bool:
     return user.is_authenticated and user.role in ALL_UNITS_ROLES
+
+
+def user_does_plan_work(*, user: User) -> bool:
+    """Whether the user reads the plan's work at all: unit staff, the office and leaders, not the 三员 roles."""
+    return user.is_authenticated and user.role in (*User.UNIT_ROLES, *ALL_UNITS_ROLES)
+
+
+def user_may_open(*, user: User, view_name: str) -> bool:
+    """Whether the page named `view_name` ("account_list", "admin:index") is open to this user's role: every page
+    for plan roles (each view then scopes its data), only their own few for the system administrator and auditor."""
+    pages = DUTY_PAGES.get(user.role)
+    if pages is None:
+        return True
+    namespace, _, name = view_name.rpartition(":")
+    return (namespace or name) in pages or (not namespace and name in SIGNED_IN_PAGES)
 
 
 def unit_by_name(*, name: str) -> Unit | None:

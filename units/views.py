@@ -1,12 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from .audit import audit
+from .forms import SecondFactorForm
 from .models import User
+from .second_factor import (
+    second_factor_bind,
+    second_factor_check,
+    second_factor_device,
+    second_factor_enrolment,
+    second_factor_qr_svg,
+    second_factor_required,
+    second_factor_secret,
+)
 
 ACCOUNT_LIST_ROLES = (User.Role.SYSADMIN,)  # the auditor reads the audit log and nothing else (三员分立)
 
@@ -30,3 +42,58 @@ class PasswordChange(PasswordChangeView):
         audit(action="password_change", user=self.request.user)
         messages.success(self.request, "密码已修改")
         return response
+
+
+def _next(request: HttpRequest) -> str:
+    """Where the user was going before the second factor was asked for (a page of this site only)."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    """绑定验证器: scan the QR code (or type the secret) into an authenticator app, then confirm with its code."""
+    if not second_factor_required(user=request.user):
+        return redirect("home")
+    if second_factor_device(user=request.user) is not None:
+        return redirect(f"{reverse('second_factor_verify')}?next={_next(request)}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor_bind(request=request, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error.messages)
+        else:
+            messages.success(request, _("验证器已绑定。以后每次登录，请在密码之后输入验证器上的6位数字。"))
+            return redirect(_next(request))
+    device = second_factor_enrolment(user=request.user)
+    return render(
+        request,
+        "registration/second_factor_setup.html",
+        {
+            "form": form,
+            "qr": second_factor_qr_svg(device=device),
+            "secret": second_factor_secret(device=device),
+            "next": _next(request),
+        },
+    )
+
+
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    """输入验证码: after the password, the code the bound authenticator shows now."""
+    if not second_factor_required(user=request.user) or request.user.is_verified():
+        return redirect(_next(request))
+    if second_factor_device(user=request.user) is None:
+        return redirect(f"{reverse('second_factor_setup')}?next={_next(request)}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor_check(request=request, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error.messages)
+        else:
+            return redirect(_next(request))
+    return render(request, "registration/second_factor_verify.html", {"form": form, "next": _next(request)})

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",  # the second factor (units.second_factor)
+    "django_otp.plugins.otp_totp",
     "units",
     "targets",
     "tasks",
@@ -50,12 +52,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor given in this session
     "units.middleware.AuditMiddleware",  # refused requests and downloads into the audit log
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "units.middleware.SessionLimitsMiddleware",  # 30 minutes idle, 8 hours in all
+    "units.middleware.SecondFactorMiddleware",  # office, sysadmin, auditor: the code from their authenticator first
     "units.middleware.PasswordExpiryMiddleware",  # an expired password is changed before anything else
     "django.contrib.auth.middleware.LoginRequiredMiddleware",  # anonymous users see only the login page
+    "units.middleware.DutySeparationMiddleware",  # 三员分立: sysadmin and auditor reach only their own pages
     "axes.middleware.AxesMiddleware",  # the locked-out page
 ]
 
@@ -70,6 +75,12 @@ AXES_CLIENT_IP_CALLABLE = "units.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+
+# The second factor (django-otp TOTP, units.second_factor): office, system administrator and auditor accounts give
+# a 6-digit code after their password, outside demo mode. The issuer names the portal in the authenticator app;
+# wrong codes make the next attempt wait 1, 2, 4, 8 … seconds (django-otp's throttling).
+OTP_TOTP_ISSUER = "知识产权强市建设工作平台"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Content-Security-Policy (django-csp), the same in every environment so development and the tests meet a
 # violation as soon as a template brings one: no inline script or event handler anywhere (behaviour lives in

@@ -103,7 +103,7 @@ def test_sysadmin_and_auditor_land_on_their_work_and_see_no_unit_work(
     response = client.get(reverse("home"), follow=True)
     assert response.redirect_chain[-1][0] == reverse(landing)
     assert title in response.content.decode()
-    assert client.get(reverse("unit_detail", args=["guanghan"])).status_code == 404
+    assert client.get(reverse("unit_detail", args=["guanghan"])).status_code == 403
 
 
 def test_the_auditor_does_not_see_the_account_list(client, make_user):
