@@ -41,6 +41,8 @@ def test_accepted_files_are_recognised_by_content(name, content, expected):
     [
         ("病毒.pdf", b"MZ\x90\x00 program", "内容不是PDF格式"),
         ("脚本.svg", b"<svg onload=alert(1)>", "不接受“.svg”类型的文件"),
+        ("伪装.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "内容不是PNG格式"),
+        ("网页.jpg", b"<html><script>alert(1)</script></html>", "内容不是JPG格式"),
         ("伪装.docx", b"%PDF-1.4", "内容不是DOCX格式"),
         ("表格.xlsx", docx_bytes(), "内容不是XLSX格式"),
         ("空.pdf", b"", "空文件"),
