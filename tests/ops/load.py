@@ -1,0 +1,438 @@
+"""Load: concurrent reporters save and submit figures on the quarterly sheet, through gunicorn, on PostgreSQL.
+
+    .venv/bin/python -m tests.ops.load --reporters 50 --seconds 120      (make load; .ci/run runs a short form)
+
+A scratch database (ipcity_ops_load) gets the plan and one account per reporter, spread over the units that report
+figures, several to a unit, so people of one unit meet on one sheet as colleagues do. Each reporter signs in through
+/login/ with its CSRF token, opens a quarter's sheet and posts the whole form back as a browser does, with one
+figure typed over (a value no other save uses) or one saved draft ticked for submission; now and then it moves to
+another quarter. The server is gunicorn serving ipcity.wsgi with DEBUG off; jobs go to a real Celery worker.
+
+It fails (exit 1) when any request gets a 5xx or no answer, when a save or submission is refused with anything but
+the portal's message for an edit based on an old version, or when the database does not hold every save the server
+accepted exactly once: each figure once, with the value of the last accepted save, one history row and one audit
+row per accepted save, one per accepted submission, and nothing the client was not told was stored. Latencies are
+reported (p50/p95), not asserted.
+"""
+
+import argparse
+import random
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .harness import (
+    PASSWORD,
+    Browser,
+    Page,
+    accounts_create,
+    counts_in,
+    django_setup,
+    fail,
+    gunicorn,
+    ops_env,
+    percentile,
+    portal_prepare,
+    process_stop,
+    redis_flush,
+    redis_url,
+    require_services,
+    run_main,
+    say,
+    scratch_database,
+    worker_start,
+    workers_stopped,
+)
+
+DATABASE = "ipcity_ops_load"
+BROKER_DB = 7
+STALE = "您的修改未保存"  # the portal's refusal of a save based on an old version (reports.services._stale)
+SAVE_REASONS = ("新建草稿", "保存草稿")  # the change reasons of a draft save (reports.services)
+SUBMIT_REASONS = ("提交", "重新提交")
+
+
+@dataclass
+class Outcome:
+    """One reporter's tally; the accepted saves and submissions are what the database is checked against."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    counts: Counter = field(default_factory=Counter)
+    # (unit code, indicator id, period code) → [(version the save was based on, value)]
+    saves: dict[tuple, list[tuple[int, Decimal]]] = field(default_factory=lambda: defaultdict(list))
+    submits: Counter = field(default_factory=Counter)
+    problems: list[str] = field(
+        default_factory=list
+    )  # 5xx, no answer, unexpected refusals: each fails the run
+
+
+class Reporter(threading.Thread):
+    def __init__(
+        self,
+        *,
+        number: int,
+        username: str,
+        unit: str,
+        periods: list[str],
+        base: str,
+        start: threading.Event,
+        deadline: float,
+        submit_share: float,
+        think: float,
+        seed: int,
+    ) -> None:
+        super().__init__(name=username, daemon=True)
+        self.number, self.username, self.unit, self.periods = number, username, unit, periods
+        self.browser = Browser(base)
+        self.start_gate, self.deadline = start, deadline
+        self.submit_share, self.think = submit_share, think
+        self.random = random.Random(seed)
+        self.outcome = Outcome()
+        self.sequence = 0
+
+    # -- requests, timed and checked for 5xx or no answer -------------------------------------------------------
+    def _request(self, kind: str, method: str, path: str, data=None):
+        self.outcome.counts["requests"] += 1
+        try:
+            response = self.browser.request(method, path, data)
+        except OSError as error:  # refused, reset, timed out: the server gave no answer
+            self.outcome.counts["no_answer"] += 1
+            self.outcome.problems.append(f"{self.username} {method} {path}: no answer ({error!r})")
+            return None
+        self.outcome.latencies[kind].append(response.seconds)
+        if response.status >= 500:
+            self.outcome.counts["5xx"] += 1
+            self.outcome.problems.append(f"{self.username} {method} {path}: HTTP {response.status}")
+            return None
+        if response.status not in (200, 302):
+            self.outcome.counts[f"http_{response.status}"] += 1
+            self.outcome.problems.append(
+                f"{self.username} {method} {path}: HTTP {response.status} {response.body[:200]!r}"
+            )
+            return None
+        return response
+
+    def _sheet(self, period: str) -> Page | None:
+        response = self._request("sheet", "GET", self._path(period))
+        return Page.parse(response.body) if response is not None and response.status == 200 else None
+
+    def _path(self, period: str) -> str:
+        return f"/report/{self.unit}/{period}/"
+
+    def _after_post(self, response) -> tuple[Page | None, str, Page | None]:
+        """(the sheet shown next, its message, the page that answered the post if it was re-rendered)."""
+        if response.status == 302:
+            if "saved=1" not in response.location:
+                self.outcome.problems.append(f"{self.username}: a post redirected to {response.location}")
+                return None, "", None
+            shown = self._request("sheet", "GET", response.location)
+            if shown is None:
+                return None, "", None
+            page = Page.parse(shown.body)
+            return page, " ".join(page.messages), None
+        page = Page.parse(response.body)
+        return None, " ".join(page.messages), page  # shown again with errors: reload before the next edit
+
+    # -- what a reporter does ---------------------------------------------------------------------------------
+    def run(self) -> None:
+        self.start_gate.wait()
+        started = time.perf_counter()
+        try:
+            self.browser.login(self.username, PASSWORD)
+        except Exception as error:  # noqa: BLE001 — whatever it was, the run fails with it
+            self.outcome.problems.append(f"{self.username} could not sign in: {error}")
+            return
+        self.outcome.latencies["sign-in"].append(time.perf_counter() - started)
+        period, page = self.random.choice(self.periods), None
+        while time.monotonic() < self.deadline:
+            if page is None or self.random.random() < 0.15:
+                period = self.random.choice(self.periods)
+                page = self._sheet(period)
+                if page is None:
+                    continue
+            figures = [
+                r
+                for r in page.rows.values()
+                if r.key.startswith("f") and page.value(f"{r.key}-value") is not None
+            ]
+            drafts = [r for r in figures if r.status in ("draft", "returned")]
+            if not figures:  # everything of this quarter is submitted: another quarter
+                page = None
+                continue
+            if drafts and self.random.random() < self.submit_share:
+                page = self._submit(period, page, self.random.choice(drafts).key)
+            else:
+                page = self._save(period, page, self.random.choice(figures).key)
+            if self.think:
+                time.sleep(self.random.uniform(0, self.think))
+
+    def _save(self, period: str, page: Page, key: str) -> Page | None:
+        self.sequence += 1
+        value = Decimal(f"{self.number}.{self.sequence:04d}")  # unique to this save; at most 100 (rates)
+        based_on = int(page.value(f"{key}-version") or 0)
+        data = page.form_data(
+            action="save",
+            values={
+                f"{key}-value": str(value),
+                f"{key}-note": f"负载测试：{self.username} 第{self.sequence}次保存",
+            },
+        )
+        self.outcome.counts["saves"] += 1
+        response = self._request("save", "POST", self._path(period), data)
+        if response is None:
+            return None
+        shown, message, answered = self._after_post(response)
+        row = answered.rows.get(key) if answered else None
+        if answered is not None:
+            self.outcome.counts["collateral"] += sum(
+                1 for r in answered.rows.values() if r.errors and r.key != key
+            )
+        if row is not None and row.errors:
+            self._refused("save", row.errors)
+        elif counts_in(message, "保存") == 1:
+            self.outcome.counts["saves_accepted"] += 1
+            self.outcome.saves[(self.unit, int(key[1:]), period)].append((based_on, value))
+        elif shown is not None and key in shown.rows and shown.rows[key].status in ("submitted", "approved"):
+            # A colleague submitted the item between this page and this post: locked, so nothing was saved.
+            self.outcome.counts["saves_on_locked"] += 1
+        else:
+            self.outcome.problems.append(f"{self.username} {period} {key}: save answered “{message}”")
+        return shown
+
+    def _submit(self, period: str, page: Page, key: str) -> Page | None:
+        data = page.form_data(action="submit_selected", ticked=frozenset({f"{key}-submit"}))
+        self.outcome.counts["submits"] += 1
+        response = self._request("submit", "POST", self._path(period), data)
+        if response is None:
+            return None
+        shown, message, answered = self._after_post(response)
+        row = answered.rows.get(key) if answered else None
+        if answered is not None:
+            self.outcome.counts["collateral"] += sum(
+                1 for r in answered.rows.values() if r.errors and r.key != key
+            )
+        if row is not None and row.errors:
+            self._refused("submit", row.errors)
+        elif counts_in(message, "提交") == 1:
+            self.outcome.counts["submits_accepted"] += 1
+            self.outcome.submits[(self.unit, int(key[1:]), period)] += 1
+        else:  # a colleague submitted it first: nothing to do, and the portal says 提交0项 / shows it submitted
+            self.outcome.counts["submits_already"] += 1
+        return shown
+
+    def _refused(self, what: str, errors: list[str]) -> None:
+        if any(STALE in e for e in errors):
+            self.outcome.counts[f"{what}_conflicts"] += 1
+        elif any("不能修改" in e for e in errors):  # locked by a colleague's submission during this post
+            self.outcome.counts[f"{what}_on_locked"] += 1
+        else:
+            self.outcome.problems.append(f"{self.username}: {what} refused with “{' '.join(errors)}”")
+
+
+def _merge(reporters: list[Reporter]) -> Outcome:
+    total = Outcome()
+    for reporter in reporters:
+        o = reporter.outcome
+        for kind, values in o.latencies.items():
+            total.latencies[kind].extend(values)
+        total.counts.update(o.counts)
+        for key, saves in o.saves.items():
+            total.saves[key].extend(saves)
+        total.submits.update(o.submits)
+        total.problems.extend(o.problems)
+    return total
+
+
+def check_database(outcome: Outcome) -> list[str]:
+    """Every accepted save present exactly once, the last one's value kept, history and audit in step."""
+    from django.db.models import Count
+
+    from reports.models import Submission
+    from targets.models import Period
+    from units.models import AuditEvent, Unit
+
+    unit_ids = dict(Unit.objects.values_list("code", "pk"))
+    period_ids = {p.code: p.pk for p in Period.objects.all()}
+    history = defaultdict(list)
+    for pk, version, value, reason in Submission.history.model.objects.values_list(
+        "id", "version", "value", "history_change_reason"
+    ):
+        history[pk].append((version, value, reason or ""))
+    audits = Counter()
+    for object_id, action, n in (
+        AuditEvent.objects.filter(object_type="reports.Submission")
+        .values_list("object_id", "action")
+        .annotate(n=Count("id"))
+    ):
+        audits[(int(object_id), action)] += n
+    figures = {
+        (s.unit_id, s.indicator_id, s.period_id): s
+        for s in Submission.objects.all().only("pk", "unit", "indicator", "period", "value", "status")
+    }
+    problems = []
+    wanted_keys = set()
+    for (unit, indicator, period), saves in outcome.saves.items():
+        key = (unit_ids[unit], indicator, period_ids[period])
+        wanted_keys.add(key)
+        label = f"{unit} {period} indicator {indicator}"
+        figure = figures.get(key)
+        if figure is None:
+            problems.append(f"{label}: {len(saves)} accepted saves, no figure in the database")
+            continue
+        expected = {based_on + 1: value for based_on, value in saves}
+        if len(expected) != len(saves):
+            problems.append(f"{label}: two accepted saves were based on the same version (a lost update)")
+        stored = [(v, value) for v, value, reason in history[figure.pk] if reason.startswith(SAVE_REASONS)]
+        versions = Counter(v for v, _ in stored)
+        for version, value in expected.items():
+            found = [stored_value for v, stored_value in stored if v == version]
+            if len(found) != 1 or found[0] != value:
+                problems.append(
+                    f"{label}: accepted save {value} (version {version}) is in its history {found}"
+                )
+        extra = sorted(v for v in versions if v not in expected)
+        if extra:
+            problems.append(f"{label}: history has saves the client was told failed (versions {extra})")
+        last = expected[max(expected)]
+        if figure.value != last:
+            problems.append(f"{label}: holds {figure.value}, the last accepted save was {last}")
+        audited = audits[(figure.pk, "item_create")] + audits[(figure.pk, "item_change")]
+        if audited != len(saves):
+            problems.append(f"{label}: {len(saves)} accepted saves, {audited} audit rows")
+        submitted = outcome.submits.get((unit, indicator, period), 0)
+        in_history = sum(1 for _, _, reason in history[figure.pk] if reason.startswith(SUBMIT_REASONS))
+        if in_history != submitted or audits[(figure.pk, "item_submit")] != submitted:
+            problems.append(
+                f"{label}: {submitted} accepted submissions, {in_history} in its history, "
+                f"{audits[(figure.pk, 'item_submit')]} audit rows"
+            )
+    strays = set(figures) - wanted_keys
+    if strays:
+        problems.append(f"{len(strays)} figures are stored that no accepted save created")
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reporters", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--submit-share", type=float, default=0.2, help="share of posts that submit a draft")
+    parser.add_argument("--think", type=float, default=0.0, help="up to this many seconds between posts")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database for a look afterwards")
+    args = parser.parse_args()
+    require_services(redis=True)
+    broker = redis_url(BROKER_DB)
+    redis_flush(broker)
+    with scratch_database(DATABASE, keep=args.keep) as database:
+        django_setup(database, broker)
+        portal_prepare()
+        from targets.models import Indicator, Period
+        from units.models import Unit, User
+
+        # The units with a figure typed as one value (not a ratio, not a milestone): their reporters' sheets.
+        single = [
+            i.pk for i in Indicator.objects.all() if i.kind != Indicator.Kind.MILESTONE and not i.has_ratio
+        ]
+        units = list(
+            Unit.objects.filter(reported_indicators__in=single).distinct().order_by("position", "code")
+        )
+        names = accounts_create(prefix="load", role=User.Role.REPORTER, units=units, count=args.reporters)
+        periods = [p.code for p in Period.objects.order_by("year", "quarter")]
+        env = ops_env(database, broker, DB_CONN_MAX_AGE="60")
+        say(
+            f"== load: {args.reporters} reporters over {len(units)} units × {len(periods)} quarters for "
+            f"{args.seconds:g} s; gunicorn {args.workers}×{args.threads}, PostgreSQL {DATABASE}, "
+            f"a Celery worker on Redis db {BROKER_DB}"
+        )
+        workers = []
+        with (
+            workers_stopped(workers),
+            gunicorn(env, name="load", workers=args.workers, threads=args.threads) as server,
+        ):
+            workers.append(worker_start(env, name="ops-load"))
+            gate = threading.Event()
+            deadline = time.monotonic() + args.seconds
+            reporters = [
+                Reporter(
+                    number=n,
+                    username=name,
+                    unit=User.objects.get(username=name).unit.code,
+                    periods=periods,
+                    base=server.url,
+                    start=gate,
+                    deadline=deadline,
+                    submit_share=args.submit_share,
+                    think=args.think,
+                    seed=args.seed * 1000 + n,
+                )
+                for n, name in enumerate(names, 1)
+            ]
+            for reporter in reporters:
+                reporter.start()
+            began = time.monotonic()
+            gate.set()
+            for reporter in reporters:
+                reporter.join(args.seconds + 180)
+            elapsed = time.monotonic() - began
+            hung = [r.name for r in reporters if r.is_alive()]
+            process_stop(workers[0].process)
+            log = server.log.read_text(errors="replace")
+        outcome = _merge(reporters)
+        report(outcome, elapsed)
+        if hung:
+            fail(f"reporters still waiting for an answer at the end: {', '.join(hung)}")
+        if outcome.problems:
+            shown = "\n   ".join(outcome.problems[:15])
+            fail(f"{len(outcome.problems)} requests went wrong:\n   {shown}")
+        server_errors = [line for line in log.splitlines() if "Traceback" in line or "WORKER TIMEOUT" in line]
+        if server_errors:
+            fail(f"gunicorn logged {len(server_errors)} errors (see {server.log}): {server_errors[:3]}")
+        if not outcome.counts["saves_accepted"]:
+            fail("no save was accepted: nothing was checked")
+        problems = check_database(outcome)
+        if problems:
+            shown = "\n   ".join(problems[:15])
+            fail(
+                f"the database does not hold the accepted saves exactly once ({len(problems)} problems):\n   {shown}"
+            )
+        say(
+            f"   database: {len(outcome.saves)} figures, each holding its last accepted save; "
+            f"{outcome.counts['saves_accepted']} accepted saves each once in history and audit log; "
+            f"{outcome.counts['submits_accepted']} submissions likewise; no figure the client was not told of"
+        )
+        say("== load: OK")
+
+
+def report(outcome: Outcome, elapsed: float) -> None:
+    c = outcome.counts
+    everything = [s for values in outcome.latencies.values() for s in values]
+    say(
+        f"   requests {c['requests']} in {elapsed:.0f} s ({c['requests'] / max(elapsed, 1):.1f}/s); "
+        f"5xx {c['5xx']}, no answer {c['no_answer']}, other refusals "
+        f"{sum(n for k, n in c.items() if k.startswith('http_'))}"
+    )
+    say(
+        f"   saves {c['saves']}: accepted {c['saves_accepted']}, refused as edits of an old version "
+        f"{c['save_conflicts']} (the portal's message), on an item submitted meanwhile "
+        f"{c['saves_on_locked']}"
+    )
+    say(
+        f"   submissions {c['submits']}: accepted {c['submits_accepted']}, refused as based on an old version "
+        f"{c['submit_conflicts']}, already submitted by a colleague {c['submits_already']}; rows of colleagues "
+        f"refused along with a post {c['collateral']}"
+    )
+    for kind in ("all", "save", "submit", "sheet", "sign-in"):
+        values = everything if kind == "all" else outcome.latencies.get(kind, [])
+        if values:
+            say(
+                f"   latency {kind:8} n={len(values):5}  p50 {percentile(values, 50) * 1000:6.0f} ms  "
+                f"p95 {percentile(values, 95) * 1000:6.0f} ms  max {max(values) * 1000:6.0f} ms"
+            )
+
+
+if __name__ == "__main__":
+    run_main(main)
