@@ -192,6 +192,16 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a job killed half-way is redelivered; jobs are written to be safe twice
+# acks_late alone acknowledges, as failed, a job whose pool process is killed (out of memory, kill -9): it would be
+# lost. Handed back to the broker instead, it runs again (tests/ops/worker_kill.py kills one to see it).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# When the whole worker dies, its job stays unacknowledged in Redis and is handed out again once it has been so for
+# the visibility timeout: kombu's default is an hour. Ten minutes: far above our longest job (a bulletin with its
+# charts), so a job still running is never given to a second worker, and a crashed worker's job runs again when a
+# worker next starts, or at a running worker's next sweep (every ~100 s) after that.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
