@@ -41,5 +41,50 @@ worker: install
 beat: install
 	$(BIN)/celery -A ipcity beat --loglevel=INFO --schedule var/celerybeat-schedule
 
+# Load, faults and backups (README › Security): scripts in tests/ops/, each on scratch PostgreSQL databases of its
+# own (ipcity_ops_*) and Redis db 6 or 7, exiting non-zero with a message when what it checks does not hold.
+.PHONY: load faults backup restore drill
+REPORTERS ?= 50
+LOAD_SECONDS ?= 120
+load: install
+	$(BIN)/python -m tests.ops.load --reporters $(REPORTERS) --seconds $(LOAD_SECONDS)
+
+faults: install
+	$(BIN)/python -m tests.ops.approvals
+	$(BIN)/python -m tests.ops.worker_kill
+
+# make backup: the database of DATABASE_URL in pg_dump's custom format, to $(BACKUP_DIR)/ipcity-<database>-<UTC>.dump
+# make restore FILE=…: that file into the database of DATABASE_URL, replacing its tables (asks; or CONFIRM=<name>)
+# make drill: a fresh backup restored into a scratch database and compared with its source (tests/ops/backup_drill.py)
+BACKUP_DIR ?= var/backups
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "make backup: set DATABASE_URL to the PostgreSQL database to back up" >&2; exit 2; }
+	@db=$$(psql -X -A -t -d "$(DATABASE_URL)" -c "select current_database()") || exit 2; \
+	mkdir -p "$(BACKUP_DIR)"; file="$(BACKUP_DIR)/ipcity-$$db-$$(date -u +%Y%m%dT%H%M%SZ).dump"; umask 077; \
+	pg_dump --format=custom --file="$$file.partial" --dbname="$(DATABASE_URL)" \
+	  || { rm -f "$$file.partial"; echo "make backup: pg_dump failed, no backup written" >&2; exit 1; }; \
+	mv "$$file.partial" "$$file" && echo "backup of $$db written to $$file ($$(du -h "$$file" | cut -f1))"
+
+restore:
+	@test -n "$(FILE)" || { echo "make restore: say which backup: make restore FILE=…; the newest in $(BACKUP_DIR): $$(ls -t $(BACKUP_DIR)/*.dump 2>/dev/null | head -n 1)" >&2; exit 2; }
+	@test -f "$(FILE)" || { echo "make restore: no such file: $(FILE)" >&2; exit 2; }
+	@test -n "$(DATABASE_URL)" || { echo "make restore: set DATABASE_URL to the PostgreSQL database to restore into" >&2; exit 2; }
+	@pg_restore --list "$(FILE)" >/dev/null 2>&1 || { echo "make restore: $(FILE) is not a pg_dump custom-format backup" >&2; exit 2; }
+	@made=$$(pg_restore --list "$(FILE)" | sed -n 's/^; *Archive created at *//p'); \
+	from=$$(pg_restore --list "$(FILE)" | sed -n 's/^; *dbname: *//p'); \
+	db=$$(psql -X -A -t -d "$(DATABASE_URL)" -c "select current_database()") || exit 2; \
+	tables=$$(psql -X -A -t -d "$(DATABASE_URL)" -c "select count(*) from pg_tables where schemaname = 'public'"); \
+	echo "make restore: this REPLACES every table of database $$db ($$tables tables now), schema and rows, with"; \
+	echo "  $(FILE) (database $$from as of $$made). Stop the portal and its workers first."; \
+	if [ "$(CONFIRM)" != "$$db" ]; then \
+	  answer=; if [ -t 0 ]; then printf 'Type the database name (%s) to go on: ' "$$db"; read -r answer; fi; \
+	  [ "$$answer" = "$$db" ] || { echo "make restore: nothing restored (to confirm without asking: CONFIRM=$$db)" >&2; exit 1; }; \
+	fi; \
+	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$(DATABASE_URL)" "$(FILE)" \
+	  && echo "restored $(FILE) into $$db"
+
+drill: install
+	$(BIN)/python -m tests.ops.backup_drill
+
 clean:
 	rm -rf $(VENV) var/db.sqlite3 .pytest_cache
