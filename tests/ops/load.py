@@ -404,6 +404,7 @@ def main() -> None:
             f"{outcome.counts['saves_accepted']} accepted saves each once in history and audit log; "
             f"{outcome.counts['submits_accepted']} submissions likewise; no figure the client was not told of"
         )
+        redis_flush(broker)  # the job results and any job still queued: Redis db 7 is left empty
         say("== load: OK")
 
 
