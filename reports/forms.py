@@ -12,15 +12,57 @@ from .validation import VALUE_LABELS
 TEXTAREA = {"rows": 2}
 
 
-class FigureForm(forms.Form):
+class TextField(forms.CharField):
+    """Free text from a textarea. Browsers send its line breaks as CRLF: they are stored as LF, so posting a note
+    again unchanged is not taken for an edit (a new version, a history row, an audit row)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _text(max_length: int, **kwargs) -> TextField:
+    return TextField(required=False, max_length=max_length, widget=forms.Textarea(attrs=TEXTAREA), **kwargs)
+
+
+class BasedOnLoadedPage:
+    """A sheet row's content fields carry, hidden, what the page showed when it was loaded (show_hidden_initial),
+    so `changed_content` tells what this person changed from what a colleague changed meanwhile: a row left alone is
+    never saved back over a colleague's newer figure, nor refused as a conflict."""
+
+    CONTENT: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.CONTENT:
+            self.fields[name].show_hidden_initial = True
+
+    def changed_content(self) -> bool:
+        return any(name in self.changed_data for name in self.CONTENT)
+
+    def typed(self) -> str:
+        """What this person typed into the row's changed fields, to quote back when it could not be stored."""
+        parts = []
+        for name in self.CONTENT:
+            if name in self.changed_data:
+                value = self.data.get(self.add_prefix(name), "").strip()
+                choices = dict(getattr(self.fields[name], "choices", ()))
+                parts.append(f"{self.fields[name].label or name}：{choices.get(value, value) or '（空）'}")
+        return "；".join(parts)
+
+
+class FigureForm(BasedOnLoadedPage, forms.Form):
+    CONTENT = ("value", "numerator", "denominator", "achieved", "achieved_on", "note")
+
     value = forms.CharField(required=False, max_length=40)
     numerator = forms.CharField(required=False, max_length=40)
     denominator = forms.CharField(required=False, max_length=40)
-    achieved = forms.ChoiceField(required=False, choices=[("", "—"), ("yes", "已达成"), ("no", "未达成")])
-    achieved_on = forms.CharField(
-        required=False, max_length=20, widget=forms.DateInput(attrs={"type": "date"})
+    achieved = forms.ChoiceField(
+        required=False, label="是否达成", choices=[("", "—"), ("yes", "已达成"), ("no", "未达成")]
     )
-    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs=TEXTAREA))
+    achieved_on = forms.CharField(
+        required=False, label="达成日期", max_length=20, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = _text(2000, label="说明")
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     submit = forms.BooleanField(required=False)
 
@@ -55,41 +97,31 @@ class FigureForm(forms.Form):
         except ValidationError as error:
             raise ValidationError(error.messages) from None
 
-    def changed_content(self) -> bool:
-        return any(
-            name in self.changed_data
-            for name in ("value", "numerator", "denominator", "achieved", "achieved_on", "note")
-        )
 
+class TaskReportForm(BasedOnLoadedPage, forms.Form):
+    CONTENT = ("progress", "progress_text", "problems", "next_steps", "note")
 
-class TaskReportForm(forms.Form):
-    progress = forms.ChoiceField(required=False, choices=[("", "请选择"), *TaskReport.Progress.choices])
-    progress_text = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs=TEXTAREA))
-    problems = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs=TEXTAREA))
-    next_steps = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs=TEXTAREA))
-    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs=TEXTAREA))
+    progress = forms.ChoiceField(
+        required=False, label="进展状态", choices=[("", "请选择"), *TaskReport.Progress.choices]
+    )
+    progress_text = _text(4000, label="工作进展")
+    problems = _text(4000, label="存在问题")
+    next_steps = _text(4000, label="下步计划")
+    note = _text(2000, label="说明")
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     submit = forms.BooleanField(required=False)
-
-    def changed_content(self) -> bool:
-        return any(
-            name in self.changed_data
-            for name in ("progress", "progress_text", "problems", "next_steps", "note")
-        )
 
 
 class InstructionReplyForm(forms.Form):
     """A unit's answer to an instruction, typed on its quarterly sheet."""
 
-    text = forms.CharField(
-        required=False, max_length=2000, label="答复", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text = TextField(required=False, max_length=2000, label="答复", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class InstructionForm(forms.Form):
     """An instruction by the office or a leader; `units` offers the subject's responsible units, all ticked."""
 
-    text = forms.CharField(max_length=2000, label="批示内容", widget=forms.Textarea(attrs={"rows": 4}))
+    text = TextField(max_length=2000, label="批示内容", widget=forms.Textarea(attrs={"rows": 4}))
     units = forms.ModelMultipleChoiceField(
         queryset=None, label="批示对象", widget=forms.CheckboxSelectMultiple, required=True
     )
@@ -104,7 +136,7 @@ class InstructionForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="原因")
+    reason = TextField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="原因")
 
 
 class EvidenceForm(forms.Form):

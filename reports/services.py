@@ -63,12 +63,10 @@ def _display_value(item: ReportItem) -> str:
     return item.get_progress_display() or "未填写"
 
 
-def _stale(item: ReportItem) -> StaleEditError:
+def _stale(item: ReportItem, outcome: str = "您的修改未保存。请核对后重新填写。") -> StaleEditError:
     who = item.updated_by or "其他用户"
     when = timezone.localtime(item.updated_at).strftime("%Y-%m-%d %H:%M")
-    return StaleEditError(
-        f"{who}已于{when}修改了此项（当前内容：{_display_value(item)}），您的修改未保存。请核对后重新填写。"
-    )
+    return StaleEditError(f"{who}已于{when}修改了此项（当前内容：{_display_value(item)}），{outcome}")
 
 
 def _check_reporter(user: User, unit: Unit) -> None:
@@ -229,13 +227,16 @@ def _submit_errors(item: ReportItem) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def item_submit(*, user: User, item: ReportItem) -> bool:
+def item_submit(*, user: User, item: ReportItem, expected_version: int | None = None) -> bool:
     """Submit a draft or returned item to the office. Returns False when it was already submitted or approved
-    (a double submit changes state once). Raises ValidationError listing what to complete first."""
+    (a double submit changes state once). Raises ValidationError listing what to complete first, and
+    StaleEditError when `expected_version` (what the submitter saw) is older than the item: a colleague changed it."""
     item = _lock(item)
     _check_reporter(user, item.unit)
     if item.status in (Status.SUBMITTED, Status.APPROVED):
         return False
+    if expected_version is not None and item.version != expected_version:
+        raise _stale(item, "此项未提交。请核对当前内容后再提交。")
     errors = _submit_errors(item)
     if errors:
         raise ValidationError(errors)

@@ -53,20 +53,23 @@ def review_act(request: HttpRequest) -> HttpResponse:
     if not figures and not reports:
         messages.error(request, "请先勾选要处理的项目")
         return redirect(request.POST.get("next") or "review")
+    done = 0
     try:
         with transaction.atomic():
             for item in figures + reports:
                 if action == "approve":
-                    item_approve(user=request.user, item=item)
+                    done += item_approve(user=request.user, item=item)
                 elif action == "return":
-                    item_return(user=request.user, item=item, reason=request.POST.get("reason", ""))
+                    done += item_return(user=request.user, item=item, reason=request.POST.get("reason", ""))
                 else:
                     raise ValidationError("未知操作")
     except ValidationError as error:
         messages.error(request, "；".join(error.messages) + "（本次未处理任何项目）")
     else:
         verb = "审核通过" if action == "approve" else "退回"
-        messages.success(request, f"已{verb}{len(figures) + len(reports)}项。")
+        # A colleague may have handled some of the ticked items a moment ago: only what this request did is counted.
+        before = len(figures) + len(reports) - done
+        messages.success(request, f"已{verb}{done}项。" + (f"另有{before}项此前已{verb}。" if before else ""))
     return redirect(request.POST.get("next") or "review")
 
 

@@ -20,7 +20,7 @@ from ..instructions import SheetInstruction, sheet_instructions
 from ..jobs import alerts_refresh_plan
 from ..models import Evidence, Status, Submission, TaskReport
 from ..selectors import SheetRow, periods_open, sheet_groups, unit_sheet_summaries, user_can_report_for
-from ..services import StaleEditError, figure_save, instruction_reply, item_submit, task_report_save
+from ..services import figure_save, instruction_reply, item_submit, task_report_save
 
 
 def sheet_scope(request: HttpRequest, unit_code: str, period_code: str) -> tuple[Unit, Period]:
@@ -102,13 +102,14 @@ def sheet(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespons
             bound = _bind(group.rows, request.POST)
             bound_groups.append((group, bound))
             for entry in bound:
-                if not entry.editable:
-                    continue
                 form, row = entry.form, entry.row
+                changed = form.changed_content()
+                if not entry.editable and not changed:
+                    continue  # locked when the page was drawn, or left alone since a colleague submitted it
                 if not form.is_valid():
                     failed += 1
                     continue
-                item, submit, changed = row.item, _wants_submit(form, action), form.changed_content()
+                item, submit = row.item, _wants_submit(form, action) and entry.editable
                 try:
                     if changed:
                         item = _save_row(request, unit, period, row, form)
@@ -117,12 +118,14 @@ def sheet(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespons
                         form.add_error(None, "此项尚未填写，不能提交")
                         failed += 1
                     elif submit:
-                        submitted += item_submit(user=request.user, item=item)
-                except StaleEditError as error:
-                    form.add_error(None, error.messages)
-                    failed += 1
+                        # What is submitted must be what this person saw: a colleague's later save is refused.
+                        based_on = None if changed else form.cleaned_data.get("version")
+                        submitted += item_submit(user=request.user, item=item, expected_version=based_on)
                 except ValidationError as error:
-                    _add_errors(form, error)
+                    if entry.editable:
+                        _add_errors(form, error)
+                    else:  # the row now shows locked, without its inputs: what was typed is quoted back
+                        form.add_error(None, [*error.messages, f"您填写的内容：{form.typed()}"])
                     failed += 1
         if submitted:
             # The unit's reminder or overdue alert goes away now, not at the next scheduled refresh.
@@ -215,6 +218,8 @@ def _refresh_items(unit: Unit, period: Period, bound_groups) -> None:
             row = entry.row
             row.item = figures.get(row.indicator.pk) if row.indicator else reports.get(row.task.pk)
             entry.version = row.version
+            if not entry.form.errors:  # stored, or left alone: shown as it now stands, not as it was posted
+                entry.form = _bind([row])[0].form
 
 
 def _wants_submit(form, action: str) -> bool:
