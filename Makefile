@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo-data test lint worker beat clean
+.PHONY: install run demo-data test lint worker beat clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A ipcity beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+# Province-scale benchmark (docs/benchmarks.md): a synthetic dataset in throwaway databases of its own on the
+# PostgreSQL of DATABASE_URL or 127.0.0.1:5432 (SQLite at a smaller scale without one), a table, one closing line.
+# SCALE=1: 200 units, 400 indicators, 40 quarters, ~1.1 million figures (about 15 minutes); SCALE=0.02 in CI.
+SCALE ?= 1
+bench: install
+	SCALE=$(SCALE) $(BIN)/python -m bench
 
 # Load, faults and backups (README › Security): scripts in tests/ops/, each on scratch PostgreSQL databases of its
 # own (ipcity_ops_*) and Redis db 6 or 7, exiting non-zero with a message when what it checks does not hold.

@@ -1,0 +1,305 @@
+"""`make bench` (python -m bench): build the synthetic province in throwaway databases, measure, print a table and
+one closing line:
+
+    bench: rollup_ratio=R incr_ms=I dash_p95_ms=D dash_queries=Q import_ratio=M peak_mb=P page_kb=K
+
+Database: the PostgreSQL server of DATABASE_URL when it names one, else the one answering on 127.0.0.1:5432 (user
+postgres); there the bench creates and drops databases of its own (ipcity_bench, ipcity_bench_small) and never
+touches the one DATABASE_URL names. With no PostgreSQL it runs on SQLite files under var/ at a smaller scale and
+says so. SCALE (default 1: 200 units, 400 indicators, 40 quarters, ~1.1 million figures) sets the size; the
+dashboards are measured again on a second dataset at SCALE/4 to show their query counts do not grow.
+
+Each measure runs in a process of its own (`python -m bench job NAME`), so peak memory is that job's alone.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+SQLITE_MAX_SCALE = 0.1
+TARGETS = {
+    "rollup_ratio": ("≤", 2),
+    "incr_ms": ("≤", 50),
+    "dash_p95_ms": ("≤", 150),
+    "dash_queries": ("≤", 20),
+    "import_ratio": ("≤", 3),
+    "peak_mb": ("≤", 400),
+    "page_kb": ("≤", 1500),
+}
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+# --- the measuring process ------------------------------------------------------------------------------------
+
+
+def job(name: str, argument: str) -> None:
+    """Run one measure in this process (DJANGO_SETTINGS_MODULE=bench.settings) and print its result as JSON."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from . import data, measures
+
+    if name == "migrate":
+        call_command("migrate", verbosity=0, interactive=False)
+        result = {}
+    elif name == "generate":
+        start = time.perf_counter()
+        result = data.generate(scale=float(argument))
+        result["seconds"] = time.perf_counter() - start
+    elif name == "rollup_build":
+        result = measures.rollup_build()
+    elif name == "rollup":
+        result = measures.rollup(int(argument))
+    elif name == "incremental":
+        result = measures.incremental(int(argument))
+    elif name == "dashboards":
+        result = measures.dashboards(int(argument))
+    elif name == "pages":
+        if os.environ.get("BENCH_COLLECTSTATIC"):
+            call_command("collectstatic", verbosity=0, interactive=False, clear=True)
+        result = measures.page_weight()
+    elif name == "import":
+        result = measures.excel_import(int(argument))
+    elif name == "import_peak":
+        result = measures.excel_import_peak()
+    elif name == "explain":
+        result = measures.explain()
+    else:
+        raise SystemExit(f"unknown job {name}")
+    sys.stdout.write("BENCH-RESULT " + json.dumps(result, default=str) + "\n")
+
+
+# --- the orchestrating process --------------------------------------------------------------------------------
+
+
+class Databases:
+    """Scratch databases of the bench's own, on PostgreSQL or as SQLite files."""
+
+    def __init__(self) -> None:
+        given = os.environ.get("DATABASE_URL", "")
+        self.vendor = "sqlite"
+        if given.startswith(("postgres://", "postgresql://")):
+            self.server = urlparse(given)
+            self.vendor = "postgresql"
+        elif not given and _answers("127.0.0.1", 5432):
+            self.server = urlparse("postgres://postgres@127.0.0.1:5432/postgres")
+            self.vendor = "postgresql"
+
+    def url(self, name: str) -> str:
+        if self.vendor == "postgresql":
+            return urlunparse(self.server._replace(path=f"/{name}"))
+        return f"sqlite:///{ROOT / 'var' / (name + '.sqlite3')}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg2
+
+        connection = psycopg2.connect(self.url("postgres"))
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+        connection.close()
+
+    def drop(self, name: str) -> None:
+        if self.vendor == "postgresql":
+            self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        else:
+            (ROOT / "var" / (name + ".sqlite3")).unlink(missing_ok=True)
+
+    def create(self, name: str, template: str | None = None) -> None:
+        self.drop(name)
+        if self.vendor == "postgresql":
+            self._admin(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+        elif template:
+            (ROOT / "var" / (name + ".sqlite3")).write_bytes(
+                (ROOT / "var" / (template + ".sqlite3")).read_bytes()
+            )
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), 2).close()
+        return True
+    except OSError:
+        return False
+
+
+def run(database_url: str, name: str, argument: str = "", **env: str) -> dict:
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "job", name, argument],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "BENCH_DATABASE_URL": database_url,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+    )
+    if completed.returncode != 0:
+        out(completed.stdout[-3000:])
+        out(completed.stderr[-6000:])
+        raise SystemExit(f"bench: job {name} failed (exit {completed.returncode})")
+    line = next(x for x in reversed(completed.stdout.splitlines()) if x.startswith("BENCH-RESULT "))
+    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    out(f"   {name} {argument}: {time.perf_counter() - started:.1f} s")
+    return result
+
+
+def main() -> None:
+    scale = float(os.environ.get("SCALE") or 1)
+    repeats = int(os.environ.get("REPEATS") or 5)
+    requests = int(os.environ.get("REQUESTS") or 50)
+    databases = Databases()
+    note = ""
+    if databases.vendor == "sqlite":
+        if scale > SQLITE_MAX_SCALE:
+            note = f"no PostgreSQL answers: SQLite at SCALE={SQLITE_MAX_SCALE} instead of {scale}"
+            scale = SQLITE_MAX_SCALE
+        else:
+            note = "no PostgreSQL answers: SQLite"
+    out(f"== bench: SCALE={scale:g} on {databases.vendor}" + (f" ({note})" if note else ""))
+    big, small = "ipcity_bench", "ipcity_bench_small"
+    started = time.perf_counter()
+    results: dict = {"scale": scale, "vendor": databases.vendor}
+    try:
+        databases.create(small)
+        run(databases.url(small), "migrate")
+        databases.create(big, template=small)
+        results["data_small"] = run(databases.url(small), "generate", str(scale / 4))
+        results["data"] = run(databases.url(big), "generate", str(scale))
+        run(databases.url(small), "rollup_build")
+        results["dash_small"] = run(databases.url(small), "dashboards", str(requests))
+        databases.drop(small)
+        url = databases.url(big)
+        results["rollup_build"] = run(url, "rollup_build")
+        results["rollup"] = run(url, "rollup", str(repeats))
+        results["incremental"] = run(url, "incremental", str(max(repeats * 2 + 1, 11)))
+        results["dash"] = run(url, "dashboards", str(requests))
+        results["import"] = run(url, "import", str(max(3, repeats // 2 + 1)))
+        results["import_peak"] = run(url, "import_peak")
+        results["explain"] = run(url, "explain")
+        static_root = ROOT / "var" / "bench-static"
+        results["pages"] = run(url, "pages", BENCH_COLLECTSTATIC="1", DJANGO_STATIC_ROOT=str(static_root))
+    finally:
+        if os.environ.get("BENCH_KEEP") != "1":
+            databases.drop(big)
+            databases.drop(small)
+    results["seconds"] = time.perf_counter() - started
+    report(results)
+
+
+def _row(label: str, value: str) -> None:
+    out(f"| {label:<52} | {value} |")
+
+
+def report(results: dict) -> None:
+    data, small = results["data"], results["data_small"]
+    rollup, build, incr = results["rollup"], results["rollup_build"], results["incremental"]
+    dash, dash_small, imp, peak = (
+        results["dash"],
+        results["dash_small"],
+        results["import"],
+        results["import_peak"],
+    )
+    pages = results["pages"]
+    line = {
+        "rollup_ratio": round(rollup["ratio"], 2),
+        "incr_ms": round(incr["median_ms"], 1),
+        "dash_p95_ms": round(max(p["p95_ms"] for p in dash.values()), 1),
+        "dash_queries": max(p["queries"] for p in dash.values()),
+        "import_ratio": round(imp["ratio"], 2),
+        "peak_mb": round(max(build["peak_mb"], peak["peak_mb"])),
+        "page_kb": round(pages["home"]["kb"]),
+    }
+    out()
+    out(f"## bench at SCALE={results['scale']:g} on {results['vendor']} ({results['seconds'] / 60:.1f} min)")
+    out()
+    out("| measure | value |")
+    out("|---|---|")
+    _row(
+        "dataset",
+        f"{data['units']} units, {data['indicators']} indicators, {data['quarters']} quarters, "
+        f"{data['figures']:,} figures, {data['task_reports']:,} task reports, {data['history_rows']:,} history rows"
+        f" (generated in {data['seconds']:.0f} s)",
+    )
+    _row(
+        "second dataset (SCALE/4)",
+        f"{small['units']} units, {small['indicators']} indicators, {small['figures']:,} figures",
+    )
+    _row(
+        "rollup: rebuild from empty",
+        f"{build['seconds']:.2f} s, {build['rows']:,} rows written, peak {build['peak_mb']:.0f} MB",
+    )
+    _row(
+        "rollup: full rebuild, nothing changed (median)",
+        f"{rollup['rebuild_s']:.3f} s (runs {', '.join(f'{r:.2f}' for r in rollup['rebuild_runs'])}; "
+        f"rows written {rollup['rows_written']})",
+    )
+    _row(
+        "rollup: floor, one SQL aggregate (median)",
+        f"{rollup['floor_s']:.3f} s ({rollup['city_rows']:,} city values)",
+    )
+    _row("rollup_ratio", f"{rollup['ratio']:.2f}")
+    _row(
+        f"incremental rollup after one approval ({incr['indicator']}, {incr['figures']:,} figures)",
+        f"{incr['median_ms']:.1f} ms median (runs {', '.join(f'{r:.0f}' for r in incr['runs_ms'])})",
+    )
+    for name, page in dash.items():
+        other = dash_small[name]["queries"]
+        same = "same" if other == page["queries"] else f"SCALE/4: {other}"
+        _row(
+            f"page {name}",
+            f"p50 {page['p50_ms']:.0f} ms, p95 {page['p95_ms']:.0f} ms, {page['queries']} queries ({same}); "
+            f"SCALE/4 p95 {dash_small[name]['p95_ms']:.0f} ms",
+        )
+    _row(
+        f"Excel import, {imp['rows']:,} rows ({imp['file_kb']:.0f} KB)",
+        f"{imp['import_s']:.2f} s = {imp['rows_per_s']:,.0f} rows/s (median of {len(imp['import_runs'])})",
+    )
+    _row(
+        "openpyxl reading the same file (floor)",
+        f"{imp['floor_s']:.2f} s = {imp['floor_rows_per_s']:,.0f} rows/s",
+    )
+    _row("import_ratio", f"{imp['ratio']:.2f}")
+    _row("peak memory: rollup from empty / import", f"{build['peak_mb']:.0f} MB / {peak['peak_mb']:.0f} MB")
+    for name in ("home", "indicator_progress"):
+        parts = ", ".join(
+            f"{p['url'].rsplit('/', 1)[-1] or p['url']} {p['wire'] / 1024:.0f} KB ({p['encoding']})"
+            for p in pages[name]["parts"]
+        )
+        _row(f"downloaded for {name}", f"{pages[name]['kb']:.0f} KB: {parts}")
+    out()
+    missed = [
+        f"{key} {value} (target {sign} {target})"
+        for key, value in line.items()
+        for sign, target in [TARGETS[key]]
+        if value > target
+    ]
+    unequal = [n for n in dash if dash[n]["queries"] != dash_small[n]["queries"]]
+    if unequal:
+        missed.append(f"query counts differ between sizes: {', '.join(unequal)}")
+    out("targets missed: " + ("; ".join(missed) if missed else "none"))
+    if os.environ.get("BENCH_JSON"):
+        Path(os.environ["BENCH_JSON"]).write_text(json.dumps(results, indent=1, default=str))
+    out("bench: " + " ".join(f"{key}={value}" for key, value in line.items()))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "job":
+        job(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "")
+    else:
+        main()

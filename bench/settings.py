@@ -1,0 +1,24 @@
+"""Settings for the benchmark's measuring processes: the shared base (same middleware, templates and storage as
+production), a database of the bench's own (BENCH_DATABASE_URL), jobs eager in-process, and a fixed "today"
+just after the synthetic plan's last quarter was due."""
+
+import os
+
+import dj_database_url
+
+from ipcity.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "bench-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DATABASES = {"default": dj_database_url.parse(os.environ["BENCH_DATABASE_URL"])}
+PORTAL_TODAY = "2026-01-20"  # the synthetic plan runs 2016Q1 … 2025Q4; 2025Q4 was due 2026-01-10
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_ENABLED = False  # the test client signs in with force_login
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = "cache+memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "bench-media"  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"handlers": [], "level": "WARNING"}}
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or VAR_DIR / "bench-static"  # noqa: F405
