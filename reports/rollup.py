@@ -1,112 +1,281 @@
 """Rollups: approved figures → per-quarter values for the city and each unit, by the indicator's aggregation rule.
 
-A rebuild computes the wanted rows and writes only the differences, in one transaction: running it twice
-changes nothing, and a rebuild killed half-way leaves the previous values untouched.
+Set-based: the database compares and writes, Python never loops over figures.
+1. Unit rows (one per approved figure of a reporting unit): one query computes the difference between the rows
+   wanted and the rows held into a temporary table; three statements then delete, update and insert only those.
+2. City rows (one per indicator and quarter of the plan): aggregates of the unit rows just brought up to date,
+   grouped in the database (plus the latest figure per quarter for "latest" indicators), turned into values by
+   the rule in Python over those few grouped rows, and compared with the held ones.
+All of it in one transaction: running it twice writes nothing, and a rebuild killed half-way leaves the previous
+values untouched.
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import RowNumber
 
-from targets.models import Indicator, WorkPlan
+from targets.models import Indicator, Period, WorkPlan
 
 from .models import Rollup, Status, Submission
 
 FIELDS = ("value", "numerator", "denominator", "achieved_on", "reported", "expected")
+UNIT_FIELDS = ("value", "numerator", "denominator", "achieved_on")
+RATE_PLACES = Decimal("0.0001")
 
 
-def _city_row(
-    indicator: Indicator, figures: list[Submission], expected: int, lead_unit_id: int | None
-) -> dict:
-    row = dict.fromkeys(FIELDS)
-    row["reported"], row["expected"] = len(figures), expected
-    if not figures:
-        return row
-    if indicator.kind == Indicator.Kind.MILESTONE:
-        dates = [f.achieved_on for f in figures if f.achieved]
-        row["value"] = Decimal(1) if any(f.achieved for f in figures) else Decimal(0)
-        row["achieved_on"] = min((d for d in dates if d), default=None)
-        return row
-    rule = indicator.aggregation
-    if rule == Indicator.Aggregation.RATIO and indicator.has_ratio:
-        numerator = sum((f.numerator or 0 for f in figures), Decimal(0))
-        denominator = sum((f.denominator or 0 for f in figures), Decimal(0))
-        row["numerator"], row["denominator"] = numerator, denominator
-        row["value"] = (numerator * 100 / denominator).quantize(Decimal("0.0001")) if denominator else None
-    elif rule == Indicator.Aggregation.RATIO:
-        values = [f.value for f in figures if f.value is not None]
-        row["value"] = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.0001")) if values else None
-    elif rule == Indicator.Aggregation.LEAD:
-        lead = next((f for f in figures if f.unit_id == lead_unit_id), None)
-        row["value"] = lead.value if lead else None
-    elif rule == Indicator.Aggregation.LATEST:
-        row["value"] = max(figures, key=lambda f: (f.reviewed_at, f.pk)).value
-    else:
-        row["value"] = sum((f.value for f in figures if f.value is not None), Decimal(0))
-    return row
+# --- unit rows: SQL ---------------------------------------------------------------------------------------------
 
 
-def _unit_row(figure: Submission) -> dict:
+def _tables() -> dict[str, str]:
+    through = Indicator.reporting_units.through._meta
     return {
-        "value": Decimal(1 if figure.achieved else 0)
-        if figure.indicator.kind == "milestone"
-        else figure.value,
-        "numerator": figure.numerator,
-        "denominator": figure.denominator,
-        "achieved_on": figure.achieved_on,
-        "reported": 1,
-        "expected": 1,
+        "submission": Submission._meta.db_table,
+        "rollup": Rollup._meta.db_table,
+        "indicator": Indicator._meta.db_table,
+        "period": Period._meta.db_table,
+        "reporters": through.db_table,
     }
 
 
-def rollup_wanted(*, indicator: Indicator) -> dict[tuple[int, int | None], dict]:
-    """The rows a rollup of this indicator should hold, keyed by (period id, unit id or None for the city)."""
-    reporters = list(indicator.reporting_units.order_by("position", "id").values_list("pk", flat=True))
-    approved = (
-        Submission.objects.filter(indicator=indicator, status=Status.APPROVED, unit_id__in=reporters)
-        .select_related("indicator")
-        .order_by("period_id", "unit_id")
-    )
-    by_period: dict[int, list[Submission]] = defaultdict(list)
-    for figure in approved:
-        by_period[figure.period_id].append(figure)
-    wanted = {}
-    for period_id in indicator.plan.periods.values_list("pk", flat=True):
-        figures = by_period.get(period_id, [])
-        wanted[(period_id, None)] = _city_row(
-            indicator, figures, len(reporters), reporters[0] if reporters else None
+def _wanted_sql(scope: str) -> str:
+    """The unit rows the figures call for: every approved figure of a unit that reports the indicator, in one of
+    the plan's quarters; a milestone's value is 1 when achieved, else 0."""
+    return """
+        SELECT s.indicator_id, s.period_id, s.unit_id,
+               CASE WHEN i.kind = 'milestone' THEN (CASE WHEN s.achieved THEN 1 ELSE 0 END) ELSE s.value END
+                   AS value,
+               s.numerator, s.denominator, s.achieved_on
+        FROM {submission} s
+        JOIN {indicator} i ON i.id = s.indicator_id
+        JOIN {period} p ON p.id = s.period_id AND p.plan_id = i.plan_id
+        WHERE s.status = %s AND {scope}
+          AND EXISTS (SELECT 1 FROM {reporters} r WHERE r.indicator_id = s.indicator_id AND r.unit_id = s.unit_id)
+    """.format(scope=scope.format(alias="s"), **_tables())
+
+
+def _diff_sql(scope: str) -> str:
+    """Wanted unit rows against held ones: a row to insert (rid null), to delete (indicator_id null) or to update."""
+    changed = " OR ".join(f"h.{name} IS DISTINCT FROM w.{name}" for name in UNIT_FIELDS)
+    return """
+        SELECT h.id AS rid, w.indicator_id, w.period_id, w.unit_id, w.value, w.numerator, w.denominator,
+               w.achieved_on
+        FROM ({wanted}) w
+        FULL OUTER JOIN (
+            SELECT id, indicator_id, period_id, unit_id, value, numerator, denominator, achieved_on
+            FROM {rollup} h WHERE h.unit_id IS NOT NULL AND {held_scope}
+        ) h ON h.indicator_id = w.indicator_id AND h.period_id = w.period_id AND h.unit_id = w.unit_id
+        WHERE h.id IS NULL OR w.indicator_id IS NULL OR {changed}
+    """.format(wanted=_wanted_sql(scope), held_scope=scope.format(alias="h"), changed=changed, **_tables())
+
+
+def _scope(plan: WorkPlan, indicator_ids: list[int] | None) -> str:
+    """A WHERE fragment ({alias} for the table) limiting rows to the plan or to some of its indicators. Only
+    integers (ids) are put into it."""
+    if indicator_ids is not None:
+        return "{alias}.indicator_id IN (" + ", ".join(str(int(pk)) for pk in indicator_ids) + ")"
+    table = Indicator._meta.db_table
+    return "{alias}.indicator_id IN (SELECT id FROM " + table + f" WHERE plan_id = {int(plan.pk)})"
+
+
+def _sync_unit_rows(scope: str) -> int:
+    """Bring the unit rows in line with the approved figures; returns rows deleted + updated + inserted."""
+    table = _tables()["rollup"]
+    columns = ", ".join(UNIT_FIELDS)
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS rollup_diff")
+        cursor.execute(
+            (
+                "CREATE TEMPORARY TABLE rollup_diff ON COMMIT DROP AS "
+                if postgres
+                else "CREATE TEMP TABLE rollup_diff AS "
+            )
+            + _diff_sql(scope),
+            [Status.APPROVED],
         )
-        for figure in figures:
-            wanted[(period_id, figure.unit_id)] = _unit_row(figure)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT rid FROM rollup_diff WHERE indicator_id IS NULL)"
+        )
+        deleted = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {table} SET ({columns}, computed_at) = "
+            f"(SELECT {columns}, CURRENT_TIMESTAMP FROM rollup_diff d WHERE d.rid = {table}.id) "
+            f"WHERE id IN (SELECT rid FROM rollup_diff WHERE rid IS NOT NULL AND indicator_id IS NOT NULL)"
+        )
+        updated = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {table} (indicator_id, period_id, unit_id, {columns}, reported, expected, computed_at) "
+            f"SELECT indicator_id, period_id, unit_id, {columns}, 1, 1, CURRENT_TIMESTAMP "
+            f"FROM rollup_diff WHERE rid IS NULL"
+        )
+        inserted = cursor.rowcount
+        cursor.execute("DROP TABLE rollup_diff")
+    return deleted + updated + inserted
+
+
+# --- city rows: aggregates of the unit rows ---------------------------------------------------------------------
+
+
+def _city_value(
+    indicator: Indicator, group: dict | None, lead: Decimal | None, latest: Decimal | None
+) -> dict:
+    """One city row from the quarter's grouped unit rows, by the indicator's aggregation rule."""
+    row = dict.fromkeys(UNIT_FIELDS)
+    if not group:
+        return row
+    if indicator.kind == Indicator.Kind.MILESTONE:
+        row["value"] = Decimal(1) if group["achieved"] else Decimal(0)
+        row["achieved_on"] = group["achieved_on"]
+        return row
+    rule = indicator.aggregation
+    if rule == Indicator.Aggregation.RATIO and indicator.has_ratio:
+        numerator, denominator = group["numerator"] or Decimal(0), group["denominator"] or Decimal(0)
+        row["numerator"], row["denominator"] = numerator, denominator
+        row["value"] = (numerator * 100 / denominator).quantize(RATE_PLACES) if denominator else None
+    elif rule == Indicator.Aggregation.RATIO:
+        row["value"] = None if group["mean"] is None else Decimal(group["mean"]).quantize(RATE_PLACES)
+    elif rule == Indicator.Aggregation.LEAD:
+        row["value"] = lead
+    elif rule == Indicator.Aggregation.LATEST:
+        row["value"] = latest
+    else:
+        row["value"] = group["total"] or Decimal(0)
+    return row
+
+
+def _city_wanted(indicators: list[Indicator], period_ids: list[int]) -> dict[tuple[int, int], dict]:
+    """The city row of every indicator × quarter, from a few grouped queries over the (synced) unit rows."""
+    ids = [i.pk for i in indicators]
+    unit_rows = Rollup.objects.filter(indicator_id__in=ids, unit__isnull=False)
+    groups = {
+        (g["indicator_id"], g["period_id"]): g
+        for g in unit_rows.values("indicator_id", "period_id").annotate(
+            reported=Count("id"),
+            total=Sum("value"),
+            numerator=Sum("numerator"),
+            denominator=Sum("denominator"),
+            mean=Avg("value"),
+            achieved=Max("value"),
+            achieved_on=Min("achieved_on", filter=Q(value=1)),
+        )
+    }
+    leads = {i.pk: i.lead_unit_id for i in indicators if i.aggregation == Indicator.Aggregation.LEAD}
+    lead_values = {}
+    if any(leads.values()):
+        pairs = Q()
+        for indicator_id, unit_id in leads.items():
+            if unit_id:
+                pairs |= Q(indicator_id=indicator_id, unit_id=unit_id)
+        lead_values = {
+            (i, p): v for i, p, v in unit_rows.filter(pairs).values_list("indicator_id", "period_id", "value")
+        }
+    latest_ids = [i.pk for i in indicators if i.aggregation == Indicator.Aggregation.LATEST]
+    latest_values = {}
+    if latest_ids:
+        reporters = Indicator.reporting_units.through.objects.filter(
+            indicator_id=OuterRef("indicator_id"), unit_id=OuterRef("unit_id")
+        )
+        ranked = (
+            Submission.objects.filter(
+                status=Status.APPROVED, indicator_id__in=latest_ids, period_id__in=period_ids
+            )
+            .filter(Exists(reporters))
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("indicator_id"), F("period_id")],
+                    order_by=[F("reviewed_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank=1)
+        )
+        latest_values = {(i, p): v for i, p, v in ranked.values_list("indicator_id", "period_id", "value")}
+    wanted = {}
+    for indicator in indicators:
+        for period_id in period_ids:
+            key = (indicator.pk, period_id)
+            group = groups.get(key)
+            row = _city_value(indicator, group, lead_values.get(key), latest_values.get(key))
+            row["reported"] = group["reported"] if group else 0
+            row["expected"] = indicator.expected
+            wanted[key] = row
     return wanted
 
 
-@transaction.atomic
-def rollup_rebuild_indicator(*, indicator: Indicator) -> int:
-    """Bring the indicator's rollup rows in line with its approved figures. Returns how many rows were written."""
-    Indicator.objects.select_for_update(no_key=True).filter(
-        pk=indicator.pk
-    ).first()  # one rebuild of an indicator at a time
-    wanted = rollup_wanted(indicator=indicator)
-    existing = {(r.period_id, r.unit_id): r for r in Rollup.objects.filter(indicator=indicator)}
-    stale = [r.pk for key, r in existing.items() if key not in wanted]
+def _write_city_rows(indicators: list[Indicator], period_ids: list[int]) -> int:
+    """Compare the wanted city rows with the held ones; delete, update and create only the differences."""
+    wanted = _city_wanted(indicators, period_ids)
+    held = {
+        (row.indicator_id, row.period_id): row
+        for row in Rollup.objects.filter(indicator__in=indicators, unit__isnull=True).only(
+            "id", "indicator_id", "period_id", *FIELDS
+        )
+    }
+    stale = [row.pk for key, row in held.items() if key not in wanted]
     create, update = [], []
-    for (period_id, unit_id), values in wanted.items():
-        row = existing.get((period_id, unit_id))
+    for (indicator_id, period_id), values in wanted.items():
+        row = held.get((indicator_id, period_id))
         if row is None:
-            create.append(Rollup(indicator=indicator, period_id=period_id, unit_id=unit_id, **values))
+            create.append(Rollup(indicator_id=indicator_id, period_id=period_id, unit=None, **values))
         elif any(getattr(row, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(row, name, value)
             update.append(row)
     Rollup.objects.filter(pk__in=stale).delete()
-    Rollup.objects.bulk_create(create)
-    for row in update:
-        row.save(update_fields=[*FIELDS, "computed_at"])
+    Rollup.objects.bulk_create(create, batch_size=2000)
+    Rollup.objects.bulk_update(update, [*FIELDS, "computed_at"], batch_size=500)
     return len(stale) + len(create) + len(update)
 
 
+# --- the services ---------------------------------------------------------------------------------------------
+
+
+def _rebuild(*, plan: WorkPlan, indicator_ids: list[int] | None) -> int:
+    chosen = (
+        Indicator.objects.filter(plan=plan)
+        if indicator_ids is None
+        else Indicator.objects.filter(pk__in=indicator_ids)
+    )
+    # One rebuild of an indicator at a time (the job after an approval and the nightly one may meet).
+    list(chosen.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+    reporters = Indicator.reporting_units.through.objects.filter(indicator_id=OuterRef("pk"))
+    indicators = list(
+        chosen.annotate(
+            expected=Count("reporting_units"),
+            lead_unit_id=Subquery(reporters.order_by("unit__position", "unit_id").values("unit_id")[:1]),
+        ).order_by("pk")
+    )
+    if not indicators:
+        return 0
+    scope = _scope(plan, None if indicator_ids is None else [i.pk for i in indicators])
+    written = _sync_unit_rows(scope)
+    period_ids = list(plan.periods.values_list("pk", flat=True))
+    return written + _write_city_rows(indicators, period_ids)
+
+
+@transaction.atomic
+def rollup_rebuild_indicator(*, indicator: Indicator) -> int:
+    """Bring the indicator's rollup rows in line with its approved figures. Returns how many rows were written."""
+    return _rebuild(plan=indicator.plan, indicator_ids=[indicator.pk])
+
+
+@transaction.atomic
 def rollup_rebuild_plan(*, plan: WorkPlan) -> int:
-    """Rebuild every indicator of the plan (the nightly job and `manage.py rollup`)."""
-    return sum(rollup_rebuild_indicator(indicator=indicator) for indicator in plan.indicators.all())
+    """Rebuild every indicator of the plan (the nightly job and `manage.py rollup`). Returns rows written."""
+    return _rebuild(plan=plan, indicator_ids=None)
+
+
+def explained_queries(*, plan: WorkPlan) -> dict[str, tuple[str, list]]:
+    """The heavy queries of a plan's rebuild, for the benchmark's EXPLAIN (docs/benchmarks.md)."""
+    scope = _scope(plan, None)
+    city = (
+        Rollup.objects.filter(indicator__plan=plan, unit__isnull=False)
+        .values("indicator_id", "period_id")
+        .annotate(reported=Count("id"), total=Sum("value"), mean=Avg("value"))
+    )
+    return {
+        "rollup: unit rows wanted vs held (the diff)": (_diff_sql(scope), [Status.APPROVED]),
+        "rollup: city aggregates of the unit rows": city.query.sql_with_params(),
+    }
