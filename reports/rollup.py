@@ -39,9 +39,10 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _wanted_sql(scope: str) -> str:
-    """The unit rows the figures call for: every approved figure of a unit that reports the indicator, in one of
-    the plan's quarters; a milestone's value is 1 when achieved, else 0."""
+def _wanted_sql(scope: dict[str, str]) -> str:
+    """The unit rows the figures call for: every approved figure of a unit that reports the indicator (a join on
+    the reporting assignments, unique per indicator and unit), in one of the plan's quarters; a milestone's value
+    is 1 when achieved, else 0."""
     return """
         SELECT s.indicator_id, s.period_id, s.unit_id,
                CASE WHEN i.kind = 'milestone' THEN (CASE WHEN s.achieved THEN 1 ELSE 0 END) ELSE s.value END
@@ -49,13 +50,13 @@ def _wanted_sql(scope: str) -> str:
                s.numerator, s.denominator, s.achieved_on
         FROM {submission} s
         JOIN {indicator} i ON i.id = s.indicator_id
+        JOIN {reporters} r ON r.indicator_id = s.indicator_id AND r.unit_id = s.unit_id
         JOIN {period} p ON p.id = s.period_id AND p.plan_id = i.plan_id
-        WHERE s.status = %s AND {scope}
-          AND EXISTS (SELECT 1 FROM {reporters} r WHERE r.indicator_id = s.indicator_id AND r.unit_id = s.unit_id)
-    """.format(scope=scope.format(alias="s"), **_tables())
+        WHERE s.status = %s AND {wanted}
+    """.format(wanted=scope["wanted"], **_tables())
 
 
-def _diff_sql(scope: str) -> str:
+def _diff_sql(scope: dict[str, str]) -> str:
     """Wanted unit rows against held ones: a row to insert (rid null), to delete (indicator_id null) or to update."""
     changed = " OR ".join(f"h.{name} IS DISTINCT FROM w.{name}" for name in UNIT_FIELDS)
     return """
@@ -64,27 +65,36 @@ def _diff_sql(scope: str) -> str:
         FROM ({wanted}) w
         FULL OUTER JOIN (
             SELECT id, indicator_id, period_id, unit_id, value, numerator, denominator, achieved_on
-            FROM {rollup} h WHERE h.unit_id IS NOT NULL AND {held_scope}
+            FROM {rollup} h WHERE h.unit_id IS NOT NULL AND {held}
         ) h ON h.indicator_id = w.indicator_id AND h.period_id = w.period_id AND h.unit_id = w.unit_id
         WHERE h.id IS NULL OR w.indicator_id IS NULL OR {changed}
-    """.format(wanted=_wanted_sql(scope), held_scope=scope.format(alias="h"), changed=changed, **_tables())
+    """.format(wanted=_wanted_sql(scope), held=scope["held"], changed=changed, **_tables())
 
 
-def _scope(plan: WorkPlan, indicator_ids: list[int] | None) -> str:
-    """A WHERE fragment ({alias} for the table) limiting rows to the plan or to some of its indicators. Only
-    integers (ids) are put into it."""
+def _scope(plan: WorkPlan, indicator_ids: list[int] | None) -> dict[str, str]:
+    """WHERE fragments limiting the figures (`wanted`, tables s and i) and the held rows (`held`, table h) to the plan
+    or to some of its indicators. Only integers (ids) are put into them. Written so the planner sees the plan's
+    indicators directly (a plan-wide IN-subquery on the figures led it to probe them once per unit and quarter)."""
     if indicator_ids is not None:
-        return "{alias}.indicator_id IN (" + ", ".join(str(int(pk)) for pk in indicator_ids) + ")"
-    table = Indicator._meta.db_table
-    return "{alias}.indicator_id IN (SELECT id FROM " + table + f" WHERE plan_id = {int(plan.pk)})"
+        ids = ", ".join(str(int(pk)) for pk in indicator_ids)
+        return {"wanted": f"s.indicator_id IN ({ids})", "held": f"h.indicator_id IN ({ids})"}
+    table, pk = Indicator._meta.db_table, int(plan.pk)
+    return {
+        "wanted": f"i.plan_id = {pk}",
+        "held": f"h.indicator_id IN (SELECT id FROM {table} WHERE plan_id = {pk})",
+    }
 
 
-def _sync_unit_rows(scope: str) -> int:
+def _sync_unit_rows(scope: dict[str, str]) -> int:
     """Bring the unit rows in line with the approved figures; returns rows deleted + updated + inserted."""
     table = _tables()["rollup"]
     columns = ", ".join(UNIT_FIELDS)
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+        if postgres:
+            # The plan-wide comparison hashes a million rows: enough memory, for this transaction only, that the
+            # hash stays in memory instead of spilling to disk in batches.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute("DROP TABLE IF EXISTS rollup_diff")
         cursor.execute(
             (
