@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_today
-from tasks.models import Task, TaskResponsibility
+from tasks.models import Task, TaskIndicator, TaskResponsibility
 from tasks.selectors import tasks_for_unit
-from units.models import Unit, User
+from units.models import Unit, UnitGroup, User
 from units.selectors import units_visible_to
 
 from .models import Evidence, ReopenRequest, Status, Submission, TaskReport
@@ -119,12 +119,18 @@ def sheet_groups(*, unit: Unit, period: Period) -> list[SheetGroup]:
         if previous
         else {}
     )
-    indicators = (
+    indicators = list(
         Indicator.objects.filter(plan=plan, reporting_units=unit)
         .select_related("area")
-        .prefetch_related("task_links__task__section")
         .order_by("position", "id")
     )
+    # The task a task indicator is written in (its first link): fetched for those indicators only, not prefetched
+    # for every one (a unit may owe thousands of figures).
+    task_links: dict[int, TaskIndicator] = {}
+    for link in TaskIndicator.objects.filter(
+        indicator__in=[i for i in indicators if not i.area_id]
+    ).select_related("task__section"):
+        task_links.setdefault(link.indicator_id, link)
     returned = SheetGroup(title="已退回，请修改后重新提交")
     groups: dict[str, SheetGroup] = {}
     for indicator in indicators:
@@ -136,7 +142,7 @@ def sheet_groups(*, unit: Unit, period: Period) -> list[SheetGroup]:
         if indicator.area:
             title = f"指标 · {indicator.area.number}. {indicator.area.headline}"
         else:
-            link = next(iter(indicator.task_links.all()))
+            link = task_links[indicator.pk]
             title = f"指标 · 任务 {link.task.code} {link.task.title}"
         target = (
             returned if row.status == Status.RETURNED else groups.setdefault(title, SheetGroup(title=title))
@@ -252,19 +258,23 @@ class SheetSummary:
 
 
 def unit_obligation_counts(*, units, plan: WorkPlan) -> dict[int, int]:
-    """How many figures and task reports each unit owes per quarter (indicators it reports + tasks it answers for)."""
+    """How many figures and task reports each unit owes per quarter (indicators it reports + tasks it answers for).
+    Three queries, counted in the database."""
     unit_ids = {u.pk for u in units}
     counts = dict.fromkeys(unit_ids, 0)
     through = Indicator.reporting_units.through.objects.filter(indicator__plan=plan, unit_id__in=unit_ids)
-    for unit_id in through.values_list("unit_id", flat=True):
-        counts[unit_id] += 1
+    for unit_id, n in through.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"):
+        counts[unit_id] = n
+    members: dict[int, list[int]] = {}
+    for group_id, unit_id in UnitGroup.members.through.objects.values_list("unitgroup_id", "unit_id"):
+        members.setdefault(group_id, []).append(unit_id)
     tasks: dict[int, set[int]] = {pk: set() for pk in unit_ids}
-    rows = TaskResponsibility.objects.filter(task__plan=plan).prefetch_related("group__members")
-    for row in rows:
-        members = [row.unit_id] if row.unit_id else [m.pk for m in row.group.members.all()]
-        for unit_id in members:
-            if unit_id in tasks:
-                tasks[unit_id].add(row.task_id)
+    for task_id, unit_id, group_id in TaskResponsibility.objects.filter(task__plan=plan).values_list(
+        "task_id", "unit_id", "group_id"
+    ):
+        for member in [unit_id] if unit_id else members.get(group_id, []):
+            if member in tasks:
+                tasks[member].add(task_id)
     return {pk: counts[pk] + len(tasks[pk]) for pk in unit_ids}
 
 

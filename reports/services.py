@@ -7,11 +7,12 @@ request changes state once. Every save bumps the item's version; a save based on
 
 import datetime
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from targets.models import Indicator, Period, WorkPlan
@@ -165,6 +166,106 @@ def figure_save(
         expected_version=expected_version,
         reason=reason,
     )
+
+
+@dataclass
+class FigureEntry:
+    """One figure of a batch for figures_save_bulk: what to store and the version it was based on."""
+
+    indicator: Indicator
+    data: dict
+    expected_version: int | None
+
+
+@transaction.atomic
+def figures_save_bulk(
+    *, user: User, unit: Unit, period: Period, entries: list[FigureEntry], reason: str
+) -> dict[int, Exception]:
+    """Save many figures of one unit and quarter as drafts with figure_save's rules (permission, obligation, values,
+    versions, locks), in a few queries and bulk writes with their history. Returns, by position in `entries`, the
+    PermissionDenied / ValidationError / StaleEditError of each refused one; the others are stored. Raises
+    PermissionDenied when the user may not report for the unit, ValidationError when the quarter has not begun."""
+    _check_reporter(user, unit)
+    _check_period_open(period)
+    owed = set(
+        Indicator.reporting_units.through.objects.filter(
+            unit_id=unit.pk, indicator_id__in=[e.indicator.pk for e in entries]
+        ).values_list("indicator_id", flat=True)
+    )
+    held = {
+        item.indicator_id: item
+        for item in Submission.objects.select_for_update(of=("self",))
+        .select_related("indicator", "updated_by")
+        .filter(unit=unit, period=period, indicator_id__in=owed)
+    }
+    today, now = portal_today(), timezone.now()
+    refused: dict[int, Exception] = {}
+    created, changed, fields = [], [], set()
+    for position, entry in enumerate(entries):
+        indicator, item = entry.indicator, held.get(entry.indicator.pk)
+        if indicator.plan_id != period.plan_id or indicator.pk not in owed:
+            refused[position] = PermissionDenied(f"指标 {indicator.code} 不由{unit.name}报送")
+            continue
+        cleaned = _figure_data(indicator, entry.data)
+        errors = figure_errors(indicator=indicator, data=cleaned, strict=False, today=today)
+        if errors:
+            refused[position] = ValidationError(errors)
+        elif item is not None and item.version != (entry.expected_version or 0):
+            refused[position] = _stale(item)
+        elif item is not None and not item.is_editable:
+            refused[position] = ValidationError(f"此项{item.get_status_display()}，不能修改")
+        elif item is None and entry.expected_version:
+            refused[position] = ValidationError("此项已不存在，请刷新页面")
+        elif item is None:
+            created.append(
+                Submission(
+                    indicator=indicator, unit=unit, period=period, version=1, updated_by=user, **cleaned
+                )
+            )
+        else:
+            names = [name for name, value in cleaned.items() if getattr(item, name) != value]
+            if names:
+                for name in names:
+                    setattr(item, name, cleaned[name])
+                item.version, item.updated_by, item.updated_at = item.version + 1, user, now
+                fields.update(names)
+                changed.append(item)
+    try:
+        with transaction.atomic():
+            Submission.objects.bulk_create(created, batch_size=1000)
+    except IntegrityError:
+        # Someone created one of these figures since the batch was read: refuse the new ones, as figure_save would.
+        stale = ValidationError("其他用户刚刚保存了此项，您的修改未保存。请核对后重新填写。")
+        refused.update(
+            {n: stale for n, e in enumerate(entries) if e.indicator.pk not in held and n not in refused}
+        )
+        created = []
+    if changed:
+        Submission.objects.bulk_update(
+            changed, [*sorted(fields), "version", "updated_by", "updated_at"], batch_size=500
+        )
+    creation = f"新建草稿（{reason}）" if reason != DRAFT_REASON else "新建草稿"
+    _history_bulk(Submission, [item.pk for item in created], user=user, reason=creation, kind="+")
+    _history_bulk(Submission, [item.pk for item in changed], user=user, reason=reason, kind="~")
+    return refused
+
+
+def _history_bulk(model, ids: list[int], *, user: User, reason: str, kind: str) -> None:
+    """The change history (django-simple-history) of items just written in bulk: each history row is a copy of the
+    item's row as stored, with when, who, why and the kind of change ("+" created, "~" changed), written by the
+    database in one INSERT … SELECT per thousand items instead of one Python object each."""
+    history = model.history.model._meta.db_table
+    columns = ", ".join(field.column for field in model._meta.concrete_fields)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 1000):
+            chosen = ", ".join(str(int(pk)) for pk in ids[start : start + 1000])
+            cursor.execute(
+                f"INSERT INTO {history} ({columns}, history_date, history_change_reason, history_type,"
+                f" history_user_id) SELECT {columns}, %s, %s, %s, %s FROM {model._meta.db_table}"
+                f" WHERE id IN ({chosen})",
+                [now, reason, kind, user.pk],
+            )
 
 
 @transaction.atomic

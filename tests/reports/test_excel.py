@@ -437,3 +437,26 @@ def test_the_results_counts_name_each_action(plan, jingyang):
     assert (actions["1.1"], actions["1.2"], actions["1.4"]) == (CREATED, ERROR, UNCHANGED)
     assert UPDATED not in actions.values()
     assert_chinese(result.error_messages)
+
+
+def test_an_import_costs_the_same_queries_for_one_figure_as_for_many(plan, office_user):
+    """Figures are stored in one batch (figures_save_bulk): the query count does not grow with the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = Unit.objects.get(code="jingyang")
+    codes = [row[CODE_COLUMN[SHEET_FIGURES]] for row in table(template(plan, unit), SHEET_FIGURES)]
+    assert len(codes) >= 4
+    counts = []
+    for chosen in (codes[:1], codes):
+        Submission.objects.filter(unit=unit).delete()
+        content = fill(template(plan, unit), {(SHEET_FIGURES, code): {"数值": 7} for code in chosen})
+        with CaptureQueriesContext(connection) as queries:
+            result = upload(plan, office_user, content, dry_run=False, unit=unit)
+        assert result.applied and result.created == len(chosen)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert Submission.objects.filter(unit=unit, value=7).count() == len(codes)
+    assert {
+        h.history_change_reason for h in Submission.history.filter(unit_id=unit.pk, history_type="+")
+    } == {"新建草稿（Excel导入）"}
