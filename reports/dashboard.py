@@ -8,8 +8,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from targets.models import GoalArea, Indicator, Period, WorkPlan
 from targets.periods import portal_today
@@ -30,21 +43,36 @@ from .selectors import (
 )
 
 
-def period_current(*, plan: WorkPlan) -> Period | None:
-    """The quarter being reported now: the latest one that has ended by the portal's today (else the first)."""
+def period_current(*, plan: WorkPlan, periods: list[Period] | None = None) -> Period | None:
+    """The quarter being reported now: the latest one that has ended by the portal's today (else the first). Among
+    `periods` when the caller holds them (the plan's, in order)."""
     today = portal_today()
-    periods = list(plan.periods.select_related("plan"))
+    periods = list(plan.periods.select_related("plan")) if periods is None else periods
     ended = [p for p in periods if p.end < today]
     return ended[-1] if ended else (periods[0] if periods else None)
 
 
+def _count(queryset) -> Subquery:
+    """COUNT(*) of a queryset as a scalar subquery, so several counts come back in one query."""
+    return Subquery(
+        queryset.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField()
+    )
+
+
 def office_todo(*, user: User, plan: WorkPlan) -> dict[str, int]:
     """What waits for the office or a leader on the home page: open alerts, items to review (office only),
-    reopen requests, instructions not yet answered by every unit. A fixed handful of count queries."""
-    todo = {"alerts": alerts_for_user(user=user).count(), **instruction_counts(plan=plan)}
-    if user.role == User.Role.OFFICE:
-        todo["to_review"] = review_queue(user=user).count() + review_queue_task_reports(user=user).count()
-        todo["reopen"] = reopen_requests_pending().count()
+    reopen requests, instructions not yet answered by every unit. Two queries: the counts together, instructions."""
+    counts = {"alerts": alerts_for_user(user=user)}
+    office = user.role == User.Role.OFFICE
+    if office:
+        counts["figures"] = review_queue(user=user)
+        counts["reports"] = review_queue_task_reports(user=user)
+        counts["reopen"] = reopen_requests_pending()
+    row = User.objects.filter(pk=user.pk).values(**{name: _count(qs) for name, qs in counts.items()}).get()
+    todo = {"alerts": row["alerts"], **instruction_counts(plan=plan)}
+    if office:
+        todo["to_review"] = row["figures"] + row["reports"]
+        todo["reopen"] = row["reopen"]
     return todo
 
 
@@ -132,22 +160,39 @@ class Heatmap:
     total: Rates
 
 
-def reporting_heatmap(*, plan: WorkPlan, units=None) -> Heatmap:
-    """Units × quarters: how many of each unit's obligations were submitted on time, late, or not at all."""
+def _day_end(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day` in the portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+
+
+def reporting_heatmap(*, plan: WorkPlan, units=None, periods: list[Period] | None = None) -> Heatmap:
+    """Units × quarters: how many of each unit's obligations were submitted on time, late, or not at all. Only the
+    given quarters when `periods` is set (the home page needs this quarter's rates, not ten years of them)."""
     today = portal_today()
-    periods = list(plan.periods.select_related("plan"))
-    units = list(units if units is not None else Unit.objects.all())
+    periods = list(plan.periods.select_related("plan")) if periods is None else list(periods)
+    every_unit = units is None
+    units = list(Unit.objects.all() if every_unit else units)
     owed = unit_obligation_counts(units=units, plan=plan)
-    first = defaultdict(Counter)  # (unit, period) → {date of first submission: n}
+    # On time: first submitted before the end of the due day (portal time), split in the database; one row per unit
+    # and quarter comes back, not one per day.
+    cutoff = Case(
+        *[When(period_id=p.pk, then=Value(_day_end(p.due_date))) for p in periods],
+        output_field=DateTimeField(),
+    )
+    first: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])  # (unit, period) → [on time, late]
+    tallies = []
     for model in (Submission, TaskReport):
-        rows = (
-            model.objects.filter(period__plan=plan, unit__in=units, first_submitted_at__isnull=False)
-            .annotate(day=TruncDate("first_submitted_at"))
-            .values("unit_id", "period_id", "day")
-            .annotate(n=Count("id"))
+        chosen = model.objects.filter(period__in=periods, first_submitted_at__isnull=False)
+        tallies.append(
+            (chosen if every_unit else chosen.filter(unit__in=units))
+            .values("unit_id", "period_id")
+            .annotate(n=Count("id"), on_time=Count("id", filter=Q(first_submitted_at__lt=cutoff)))
+            .order_by()  # no default ordering: it would join the period, indicator and unit tables for nothing
         )
-        for row in rows:
-            first[(row["unit_id"], row["period_id"])][row["day"]] += row["n"]
+    for row in tallies[0].union(tallies[1], all=True):  # figures and task reports in one query
+        counts = first[(row["unit_id"], row["period_id"])]
+        counts[0] += row["on_time"]
+        counts[1] += row["n"] - row["on_time"]
     period_rates = [Rates() for _ in periods]
     total = Rates()
     out_rows = []
@@ -156,15 +201,14 @@ def reporting_heatmap(*, plan: WorkPlan, units=None) -> Heatmap:
             continue
         cells, unit_rates = [], Rates()
         for i, period in enumerate(periods):
-            days = first.get((unit.pk, period.pk), Counter())
+            on_time, late = first.get((unit.pk, period.pk), (0, 0))
             cell = Cell(
                 owed=owed[unit.pk],
                 due=period.due_date,
                 is_due=period.due_date < today,
                 period_code=period.code,
             )
-            cell.on_time = sum(n for day, n in days.items() if day <= period.due_date)
-            cell.late = sum(n for day, n in days.items() if day > period.due_date)
+            cell.on_time, cell.late = on_time, late
             cells.append(cell)
             for rates in (unit_rates, period_rates[i], total):
                 rates.add(cell)
@@ -188,17 +232,22 @@ class TaskRow:
 
 
 def latest_task_reports(*, plan: WorkPlan) -> dict[tuple[int, int], TaskReport]:
-    """Per (task, unit): its latest report that is not a draft. One query."""
-    latest: dict[tuple[int, int], TaskReport] = {}
+    """Per (task, unit): its latest report that is not a draft. One query, which returns only those (the database
+    ranks each pair's reports by quarter), not every report of every quarter."""
     reports = (
         TaskReport.objects.filter(task__plan=plan)
         .exclude(status=Status.DRAFT)
-        .order_by("period__year", "period__quarter")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("task_id"), F("unit_id")],
+                order_by=[F("period__year").desc(), F("period__quarter").desc()],
+            )
+        )
+        .filter(rank=1)
         .only("task_id", "unit_id", "progress", "status", "period_id", "progress_text")
     )
-    for report in reports:
-        latest[(report.task_id, report.unit_id)] = report
-    return latest
+    return {(report.task_id, report.unit_id): report for report in reports}
 
 
 def task_board(*, plan: WorkPlan) -> tuple[list[Unit], list[TaskRow]]:

@@ -42,9 +42,12 @@ def thresholds_of(plan: WorkPlan) -> Thresholds:
     return Thresholds(amber_ratio=plan.amber_ratio, rate_amber_points=plan.rate_amber_points)
 
 
-def plan_standings(*, plan: WorkPlan, period: Period, indicators=None) -> list[IndicatorStanding]:
-    """Every indicator's progress at the end of `period`, from the city rollup rows. A fixed number of queries."""
-    periods = list(plan.periods.all())
+def plan_standings(
+    *, plan: WorkPlan, period: Period, indicators=None, periods: list[Period] | None = None
+) -> list[IndicatorStanding]:
+    """Every indicator's progress at the end of `period`, from the city rollup rows. A fixed number of queries (one
+    fewer when the caller already holds the plan's `periods`)."""
+    periods = list(plan.periods.all()) if periods is None else periods
     index = next(i for i, p in enumerate(periods) if p.pk == period.pk)
     chosen = indicators if indicators is not None else Indicator.objects.filter(plan=plan)
     chosen = list(
@@ -53,26 +56,40 @@ def plan_standings(*, plan: WorkPlan, period: Period, indicators=None) -> list[I
         .prefetch_related(Prefetch("milestones", IndicatorMilestone.objects.order_by("date")))
         .order_by("position", "id")
     )
-    rows: dict[int, dict[int, Rollup]] = defaultdict(dict)
-    for row in Rollup.objects.filter(
+    # Plain tuples, not Rollup instances: a province's plan has tens of thousands of city rows to read.
+    rows: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for indicator_id, period_id, *values in Rollup.objects.filter(
         indicator__in=chosen, unit__isnull=True, period__in=periods[: index + 1]
+    ).values_list(
+        "indicator_id",
+        "period_id",
+        "value",
+        "numerator",
+        "denominator",
+        "achieved_on",
+        "reported",
+        "expected",
     ):
-        rows[row.indicator_id][row.period_id] = row
+        rows[indicator_id][period_id] = values
     quarter_ends = [p.end for p in periods]
+    ends = quarter_ends[: index + 1]
     thresholds = thresholds_of(plan)
     standings = []
+    empty = (None, None, None, None, 0, None)
     for indicator in chosen:
         mine = rows.get(indicator.pk, {})
-        points = [
-            Point(
-                end=p.end,
-                value=mine[p.pk].value if p.pk in mine else None,
-                numerator=mine[p.pk].numerator if p.pk in mine else None,
-                denominator=mine[p.pk].denominator if p.pk in mine else None,
-                achieved_on=mine[p.pk].achieved_on if p.pk in mine else None,
+        points = []
+        for p, end in zip(periods[: index + 1], ends, strict=True):
+            value, numerator, denominator, achieved_on, _, _ = mine.get(p.pk, empty)
+            points.append(
+                Point(
+                    end=end,
+                    value=value,
+                    numerator=numerator,
+                    denominator=denominator,
+                    achieved_on=achieved_on,
+                )
             )
-            for p in periods[: index + 1]
-        ]
         current = mine.get(period.pk)
         standings.append(
             IndicatorStanding(
@@ -81,8 +98,8 @@ def plan_standings(*, plan: WorkPlan, period: Period, indicators=None) -> list[I
                 progress=progress_at(
                     _target(indicator, plan), points, index, thresholds=thresholds, quarter_ends=quarter_ends
                 ),
-                reported=current.reported if current else 0,
-                expected=current.expected if current else indicator.reporter_count,
+                reported=current[4] if current else 0,
+                expected=current[5] if current else indicator.reporter_count,
             )
         )
     return standings

@@ -3,7 +3,7 @@
 import json
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
 from units.models import Unit, UnitGroup
@@ -186,12 +186,17 @@ def unit_task_routes(*, unit: Unit, plan: WorkPlan) -> list[dict]:
 def plan_problems(*, plan: WorkPlan) -> list[str]:
     """What the plan text leaves open and the office must complete before reporting can measure it."""
     problems = []
-    for indicator in Indicator.objects.filter(
-        plan=plan, kind=Indicator.Kind.RELATIVE, baseline_value__isnull=True
-    ):
-        when = indicator.baseline_date.isoformat() if indicator.baseline_date else "日期未定"
-        problems.append(f"指标 {indicator.code} {indicator.name}：目标相对基线，需填写基线值（{when}）")
-    unreported = [i.code for i in Indicator.objects.filter(plan=plan, reporting_units__isnull=True)]
+    # One query for both indicator problems: a relative target without its baseline, no unit to report it.
+    incomplete = list(
+        Indicator.objects.filter(plan=plan)
+        .annotate(reporters=Count("reporting_units"))
+        .filter(Q(kind=Indicator.Kind.RELATIVE, baseline_value__isnull=True) | Q(reporters=0))
+    )
+    for indicator in incomplete:
+        if indicator.kind == Indicator.Kind.RELATIVE and indicator.baseline_value is None:
+            when = indicator.baseline_date.isoformat() if indicator.baseline_date else "日期未定"
+            problems.append(f"指标 {indicator.code} {indicator.name}：目标相对基线，需填写基线值（{when}）")
+    unreported = [i.code for i in incomplete if not i.reporters]
     if unreported:
         problems.append(f"{len(unreported)}项指标未指定由哪些单位报送：{'、'.join(unreported)}")
     for task in Task.objects.filter(plan=plan, responsibilities__isnull=True):

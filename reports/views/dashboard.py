@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
-from targets.models import Indicator, Period
+from targets.models import Indicator, Period, WorkPlan
 from targets.periods import parse_period_code
 from tasks.selectors import plan_current, plan_problems
 from units.models import User
@@ -27,31 +27,35 @@ from ..progress import plan_standings
 from ..tables import IndicatorFilter, StandingTable
 
 
-def _scope(request: HttpRequest):
-    """The plan and the quarter a dashboard shows (?period=2025Q2, default the quarter being reported)."""
+def _scope(request: HttpRequest) -> tuple[WorkPlan, Period, list[Period]]:
+    """The plan, the quarter a dashboard shows (?period=2025Q2, default the quarter being reported) and all the
+    plan's quarters in order (read once here; the selectors take them rather than read them again)."""
     if not user_sees_all_units(user=request.user):
         raise PermissionDenied("只有领导小组办公室和领导可以查看统计看板")
     plan = plan_current()
     if plan is None:
         raise Http404("还没有工作方案")
+    periods = list(plan.periods.all())
+    for period in periods:
+        period.plan = plan  # due dates need the plan's due days
     code = request.GET.get("period")
-    if code:
-        try:
-            year, quarter = parse_period_code(code)
-        except ValueError:
-            raise Http404("季度编号无效") from None
-        return plan, get_object_or_404(
-            Period.objects.select_related("plan"), plan=plan, year=year, quarter=quarter
-        )
-    return plan, period_current(plan=plan)
+    if not code:
+        return plan, period_current(plan=plan, periods=periods), periods
+    try:
+        year, quarter = parse_period_code(code)
+    except ValueError:
+        raise Http404("季度编号无效") from None
+    chosen = next((p for p in periods if (p.year, p.quarter) == (year, quarter)), None)
+    if chosen is None:
+        raise Http404("本方案没有这个季度")
+    return plan, chosen, periods
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Office and leader home: the five goal areas, this quarter's reporting, what needs attention."""
-    plan, period = _scope(request)
-    standings = plan_standings(plan=plan, period=period)
-    heatmap = reporting_heatmap(plan=plan)
-    index = next(i for i, p in enumerate(heatmap.periods) if p.pk == period.pk)
+    plan, period, periods = _scope(request)
+    standings = plan_standings(plan=plan, period=period, periods=periods)
+    heatmap = reporting_heatmap(plan=plan, periods=[period])
     lagging = [s for s in standings if s.progress.colour == "red"]
     return render(
         request,
@@ -59,9 +63,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "plan": plan,
             "period": period,
-            "periods": heatmap.periods,
+            "periods": periods,
             "cards": area_cards(plan=plan, standings=standings),
-            "quarter_rates": heatmap.period_rates[index],
+            "quarter_rates": heatmap.period_rates[0],
             "lagging": lagging,
             "problems": plan_problems(plan=plan) if request.user.role == User.Role.OFFICE else [],
             "todo": office_todo(user=request.user, plan=plan),
@@ -70,9 +74,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def indicator_table(request: HttpRequest) -> HttpResponse:
-    plan, period = _scope(request)
+    plan, period, periods = _scope(request)
     filterset = IndicatorFilter(request.GET, queryset=Indicator.objects.filter(plan=plan))
-    standings = plan_standings(plan=plan, period=period, indicators=filterset.qs.distinct())
+    standings = plan_standings(plan=plan, period=period, indicators=filterset.qs.distinct(), periods=periods)
     status = filterset.form.cleaned_data.get("status") if filterset.is_valid() else None
     if status:
         standings = [s for s in standings if s.progress.colour == status]
@@ -85,29 +89,29 @@ def indicator_table(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/indicator_table.html",
-        {"plan": plan, "period": period, "periods": plan.periods.all(), "filter": filterset, "table": table},
+        {"plan": plan, "period": period, "periods": periods, "filter": filterset, "table": table},
     )
 
 
 def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """One indicator: actual against the expected path and the target, per-unit figures, the formula."""
-    plan, period = _scope(request)
+    plan, period, periods = _scope(request)
     indicator = get_object_or_404(Indicator, pk=pk, plan=plan)
-    standing = plan_standings(plan=plan, period=period, indicators=Indicator.objects.filter(pk=pk))[0]
-    periods = list(plan.periods.all())
+    standing = plan_standings(
+        plan=plan, period=period, indicators=Indicator.objects.filter(pk=pk), periods=periods
+    )[0]
     labels = [p.code for p in periods]
-    unit_rows = (
-        Rollup.objects.filter(indicator=indicator, unit__isnull=False, period__in=periods)
-        .select_related("unit", "period")
-        .order_by("unit__position", "period__year", "period__quarter")
-    )
-    grid: dict = {}
-    for row in unit_rows:
-        grid.setdefault(row.unit, {})[row.period_id] = row.value
+    grid: dict[
+        int, dict[int, object]
+    ] = {}  # unit id → {period id: value}, as plain values (thousands of them)
+    for unit_id, period_id, value in Rollup.objects.filter(
+        indicator=indicator, unit__isnull=False, period__in=periods
+    ).values_list("unit_id", "period_id", "value"):
+        grid.setdefault(unit_id, {})[period_id] = value
     reporters = list(indicator.reporting_units.all())
-    history = [(unit, [grid.get(unit, {}).get(p.pk) for p in periods]) for unit in reporters]
+    history = [(unit, [grid.get(unit.pk, {}).get(p.pk) for p in periods]) for unit in reporters]
     breakdown = [
-        (unit.name, float(grid[unit][period.pk]) if period.pk in grid.get(unit, {}) else None)
+        (unit.name, float(grid[unit.pk][period.pk]) if period.pk in grid.get(unit.pk, {}) else None)
         for unit in reporters
     ]
     if request.GET.get("export") == "xlsx":
@@ -139,8 +143,8 @@ def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def heatmap(request: HttpRequest) -> HttpResponse:
     """Units × quarters: on time, late, missing or not yet due, with completeness and timeliness rates."""
-    plan, period = _scope(request)
-    data = reporting_heatmap(plan=plan)
+    plan, period, periods = _scope(request)
+    data = reporting_heatmap(plan=plan, periods=periods)
     if request.GET.get("export") == "xlsx":
         return heatmap_xlsx(data=data)
     return render(
@@ -151,7 +155,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
 
 
 def tasks_board(request: HttpRequest) -> HttpResponse:
-    plan, period = _scope(request)
+    plan, period, _ = _scope(request)
     units, rows = task_board(plan=plan)
     if request.GET.get("export") == "xlsx":
         return task_board_xlsx(units=units, rows=rows)
@@ -161,9 +165,11 @@ def tasks_board(request: HttpRequest) -> HttpResponse:
 
 
 def league(request: HttpRequest) -> HttpResponse:
-    plan, period = _scope(request)
+    plan, period, periods = _scope(request)
     rows = unit_league(
-        plan=plan, heatmap=reporting_heatmap(plan=plan), standings=plan_standings(plan=plan, period=period)
+        plan=plan,
+        heatmap=reporting_heatmap(plan=plan, periods=periods),
+        standings=plan_standings(plan=plan, period=period, periods=periods),
     )
     if request.GET.get("export") == "xlsx":
         return league_xlsx(rows=rows, period=period)
