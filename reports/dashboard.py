@@ -165,34 +165,47 @@ def _day_end(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
 
 
+def _first_submissions(
+    *, periods: list[Period], units: list[Unit] | None
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """(unit id, period id) → (on time, late): figures and task reports first submitted by the end of the due day
+    (portal time) or after. Split in the database: one row per unit and quarter comes back, in one query."""
+    cutoff = Case(
+        *[When(period_id=p.pk, then=Value(_day_end(p.due_date))) for p in periods],
+        output_field=DateTimeField(),
+    )
+    tallies = []
+    for model in (Submission, TaskReport):
+        chosen = model.objects.filter(period__in=periods, first_submitted_at__isnull=False)
+        tallies.append(
+            (chosen if units is None else chosen.filter(unit__in=units))
+            .values("unit_id", "period_id")
+            .annotate(n=Count("id"), on_time=Count("id", filter=Q(first_submitted_at__lt=cutoff)))
+            .order_by()  # no default ordering: it would join the period, indicator and unit tables for nothing
+        )
+    first: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for row in tallies[0].union(tallies[1], all=True):
+        counts = first[(row["unit_id"], row["period_id"])]
+        counts[0] += row["on_time"]
+        counts[1] += row["n"] - row["on_time"]
+    return {key: (on_time, late) for key, (on_time, late) in first.items()}
+
+
+def _cell(owed: int, period: Period, counts: tuple[int, int], today: datetime.date) -> Cell:
+    cell = Cell(owed=owed, due=period.due_date, is_due=period.due_date < today, period_code=period.code)
+    cell.on_time, cell.late = counts
+    return cell
+
+
 def reporting_heatmap(*, plan: WorkPlan, units=None, periods: list[Period] | None = None) -> Heatmap:
-    """Units × quarters: how many of each unit's obligations were submitted on time, late, or not at all. Only the
-    given quarters when `periods` is set (the home page needs this quarter's rates, not ten years of them)."""
+    """Units × quarters: how many of each unit's obligations were submitted on time, late, or not at all (only the
+    given quarters when `periods` is set)."""
     today = portal_today()
     periods = list(plan.periods.select_related("plan")) if periods is None else list(periods)
     every_unit = units is None
     units = list(Unit.objects.all() if every_unit else units)
     owed = unit_obligation_counts(units=units, plan=plan)
-    # On time: first submitted before the end of the due day (portal time), split in the database; one row per unit
-    # and quarter comes back, not one per day.
-    cutoff = Case(
-        *[When(period_id=p.pk, then=Value(_day_end(p.due_date))) for p in periods],
-        output_field=DateTimeField(),
-    )
-    first: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])  # (unit, period) → [on time, late]
-    tallies = []
-    for model in (Submission, TaskReport):
-        chosen = model.objects.filter(period__in=periods, first_submitted_at__isnull=False)
-        tallies.append(
-            (chosen if every_unit else chosen.filter(unit__in=units))
-            .values("unit_id", "period_id")
-            .annotate(n=Count("id"), on_time=Count("id", filter=Q(first_submitted_at__lt=cutoff)))
-            .order_by()  # no default ordering: it would join the period, indicator and unit tables for nothing
-        )
-    for row in tallies[0].union(tallies[1], all=True):  # figures and task reports in one query
-        counts = first[(row["unit_id"], row["period_id"])]
-        counts[0] += row["on_time"]
-        counts[1] += row["n"] - row["on_time"]
+    first = _first_submissions(periods=periods, units=None if every_unit else units)
     period_rates = [Rates() for _ in periods]
     total = Rates()
     out_rows = []
@@ -201,19 +214,24 @@ def reporting_heatmap(*, plan: WorkPlan, units=None, periods: list[Period] | Non
             continue
         cells, unit_rates = [], Rates()
         for i, period in enumerate(periods):
-            on_time, late = first.get((unit.pk, period.pk), (0, 0))
-            cell = Cell(
-                owed=owed[unit.pk],
-                due=period.due_date,
-                is_due=period.due_date < today,
-                period_code=period.code,
-            )
-            cell.on_time, cell.late = on_time, late
+            cell = _cell(owed[unit.pk], period, first.get((unit.pk, period.pk), (0, 0)), today)
             cells.append(cell)
             for rates in (unit_rates, period_rates[i], total):
                 rates.add(cell)
         out_rows.append((unit, cells, unit_rates))
     return Heatmap(periods=periods, rows=out_rows, period_rates=period_rates, total=total)
+
+
+def quarter_rates(*, plan: WorkPlan, period: Period) -> Rates:
+    """One quarter's completeness and timeliness over every unit that owes something: the heatmap's column for the
+    quarter, without reading the units themselves (the home page needs only these rates)."""
+    today = portal_today()
+    first = _first_submissions(periods=[period], units=None)
+    rates = Rates()
+    for unit_id, owed in unit_obligation_counts(units=None, plan=plan).items():
+        if owed:
+            rates.add(_cell(owed, period, first.get((unit_id, period.pk), (0, 0)), today))
+    return rates
 
 
 # --- task board --------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Reads for quarterly reporting: who may report or review, the obligations of a unit, its sheet, the queue."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -258,24 +259,23 @@ class SheetSummary:
 
 
 def unit_obligation_counts(*, units, plan: WorkPlan) -> dict[int, int]:
-    """How many figures and task reports each unit owes per quarter (indicators it reports + tasks it answers for).
-    Three queries, counted in the database."""
-    unit_ids = {u.pk for u in units}
-    counts = dict.fromkeys(unit_ids, 0)
-    through = Indicator.reporting_units.through.objects.filter(indicator__plan=plan, unit_id__in=unit_ids)
-    for unit_id, n in through.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"):
-        counts[unit_id] = n
+    """How many figures and task reports each unit owes per quarter (indicators it reports + tasks it answers for);
+    `units=None`: every unit that owes anything. Three queries, counted in the database."""
+    through = Indicator.reporting_units.through.objects.filter(indicator__plan=plan)
+    if units is not None:
+        through = through.filter(unit_id__in={u.pk for u in units})
+    reported = dict(through.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
     members: dict[int, list[int]] = {}
     for group_id, unit_id in UnitGroup.members.through.objects.values_list("unitgroup_id", "unit_id"):
         members.setdefault(group_id, []).append(unit_id)
-    tasks: dict[int, set[int]] = {pk: set() for pk in unit_ids}
+    tasks: dict[int, set[int]] = defaultdict(set)
     for task_id, unit_id, group_id in TaskResponsibility.objects.filter(task__plan=plan).values_list(
         "task_id", "unit_id", "group_id"
     ):
         for member in [unit_id] if unit_id else members.get(group_id, []):
-            if member in tasks:
-                tasks[member].add(task_id)
-    return {pk: counts[pk] + len(tasks[pk]) for pk in unit_ids}
+            tasks[member].add(task_id)
+    unit_ids = {u.pk for u in units} if units is not None else reported.keys() | tasks.keys()
+    return {pk: reported.get(pk, 0) + len(tasks.get(pk, ())) for pk in unit_ids}
 
 
 def unit_sheet_summaries(*, units, periods: list[Period]) -> list[SheetSummary]:

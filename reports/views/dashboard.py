@@ -17,6 +17,7 @@ from ..dashboard import (
     area_cards,
     office_todo,
     period_current,
+    quarter_rates,
     reporting_heatmap,
     task_board,
     unit_league,
@@ -55,7 +56,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Office and leader home: the five goal areas, this quarter's reporting, what needs attention."""
     plan, period, periods = _scope(request)
     standings = plan_standings(plan=plan, period=period, periods=periods)
-    heatmap = reporting_heatmap(plan=plan, periods=[period])
     lagging = [s for s in standings if s.progress.colour == "red"]
     return render(
         request,
@@ -65,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "periods": periods,
             "cards": area_cards(plan=plan, standings=standings),
-            "quarter_rates": heatmap.period_rates[0],
+            "quarter_rates": quarter_rates(plan=plan, period=period),
             "lagging": lagging,
             "problems": plan_problems(plan=plan) if request.user.role == User.Role.OFFICE else [],
             "todo": office_todo(user=request.user, plan=plan),
