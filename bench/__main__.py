@@ -166,11 +166,12 @@ def main() -> None:
     databases = Databases()
     note = ""
     if databases.vendor == "sqlite":
+        why = "DATABASE_URL is not PostgreSQL" if os.environ.get("DATABASE_URL") else "no PostgreSQL answers"
         if scale > SQLITE_MAX_SCALE:
-            note = f"no PostgreSQL answers: SQLite at SCALE={SQLITE_MAX_SCALE} instead of {scale}"
+            note = f"{why}: SQLite files at SCALE={SQLITE_MAX_SCALE} instead of {scale}"
             scale = SQLITE_MAX_SCALE
         else:
-            note = "no PostgreSQL answers: SQLite"
+            note = f"{why}: SQLite files"
     out(f"== bench: SCALE={scale:g} on {databases.vendor}" + (f" ({note})" if note else ""))
     big, small = "ipcity_bench", "ipcity_bench_small"
     started = time.perf_counter()

@@ -129,7 +129,7 @@ def _indicators(plan: WorkPlan, areas: list[GoalArea], sizes: Sizes, rng: random
             aggregation = Indicator.Aggregation.RATIO
         elif kind == "level" and i % 4 == 0:
             aggregation = Indicator.Aggregation.LEAD
-        elif kind == "relative" and i % 4 == 1:
+        elif kind == "relative" and i % 4 == 2:
             aggregation = Indicator.Aggregation.LATEST
         ratio = kind == "rate" and i % 2 == 0
         rows.append(
@@ -163,12 +163,12 @@ def _indicators(plan: WorkPlan, areas: list[GoalArea], sizes: Sizes, rng: random
 
 
 def _reporters(index: int, indicator: Indicator, units: list[Unit], rng: random.Random) -> list[Unit]:
-    """Three indicators in ten are reported by every unit (province-wide counts); the rest by a few."""
+    """Half the indicators are reported by every unit (province-wide counts); the rest by a few."""
     if indicator.kind == "milestone":
         return rng.sample(units, min(len(units), 1 + index % 3))
     if indicator.aggregation in ("lead", "latest"):
         return rng.sample(units, min(len(units), 3 + index % 8))
-    if index % 10 < 3:
+    if index % 10 < 5:
         return units
     return rng.sample(units, min(len(units), 1 + (index * 7) % 25))
 

@@ -132,6 +132,15 @@ def incremental(repeats: int) -> dict:
     office = User.objects.get(username=data.OFFICE)
     biggest = Indicator.objects.filter(plan=plan).annotate(n=Count("submissions")).order_by("-n").first()
     waiting = list(Submission.objects.filter(indicator=biggest, status=Status.SUBMITTED)[:repeats])
+    if (
+        len(waiting) < repeats
+    ):  # a small dataset may have too few waiting: put approved ones back in the queue
+        more = Submission.objects.filter(indicator=biggest, status=Status.APPROVED).order_by(
+            "-period_id", "pk"
+        )
+        ids = list(more.values_list("pk", flat=True)[: repeats - len(waiting)])
+        Submission.objects.filter(pk__in=ids).update(status=Status.SUBMITTED)
+        waiting += list(Submission.objects.filter(pk__in=ids))
     runs, written = [], []
     for figure in waiting:
         # The approval queues the job on commit; here it is run by hand so that only the job is timed.
