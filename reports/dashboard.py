@@ -307,9 +307,14 @@ class LeagueRow:
 def unit_league(*, plan: WorkPlan, heatmap: Heatmap, standings: list[IndicatorStanding]) -> list[LeagueRow]:
     """Units ranked by on-time rate, then completeness, then fewest returned items and red indicators."""
     lagging = [s.indicator.pk for s in standings if s.progress.status == Standing.LAGGING]
+    # Counted in the database, and asked even when nothing lags (an empty IN would skip the query: the page's
+    # query count would then depend on the data).
     red = Counter(
-        Indicator.reporting_units.through.objects.filter(indicator_id__in=lagging).values_list(
-            "unit_id", flat=True
+        dict(
+            Indicator.reporting_units.through.objects.filter(indicator__plan=plan)
+            .values("unit_id")
+            .annotate(n=Count("id", filter=Q(indicator_id__in=lagging)))
+            .values_list("unit_id", "n")
         )
     )
     returned = Counter()
