@@ -94,19 +94,9 @@ class Submission(ReportItem):
         verbose_name_plural = _("指标数据")
         ordering = ["period", "indicator__position", "unit__position"]
         indexes = [
-            # The reporting heatmap and the league count first submissions per unit and quarter from this alone.
-            models.Index(fields=["period", "unit", "first_submitted_at"], name="figure_first_submitted"),
             # The review queue (and the office's to-do count): the few submitted figures, oldest first.
             models.Index(
                 fields=["submitted_at", "id"], condition=Q(status="submitted"), name="figure_review_queue"
-            ),
-            # The rollup reads approved figures in (indicator, quarter, unit) order with everything it needs from
-            # the index alone (PostgreSQL: an index-only scan merged with the rollup's own index, no hashing).
-            models.Index(
-                fields=["indicator", "period", "unit"],
-                include=["value", "numerator", "denominator", "achieved", "achieved_on", "reviewed_at"],
-                condition=Q(status="approved"),
-                name="figure_approved",
             ),
         ]
         constraints = [
@@ -150,7 +140,6 @@ class TaskReport(ReportItem):
         verbose_name_plural = _("任务进展报告")
         ordering = ["period", "task__position", "unit__position"]
         indexes = [
-            models.Index(fields=["period", "unit", "first_submitted_at"], name="report_first_submitted"),
             models.Index(
                 fields=["submitted_at", "id"], condition=Q(status="submitted"), name="report_review_queue"
             ),
@@ -376,8 +365,6 @@ class Rollup(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "period", "unit"],
                 condition=Q(unit__isnull=False),
-                # The rebuild compares and the city values group these columns straight from the index.
-                include=["value", "numerator", "denominator", "achieved_on"],
                 name="one_unit_value_per_quarter",
             ),
         ]
