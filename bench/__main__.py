@@ -67,8 +67,6 @@ def job(name: str, argument: str) -> None:
     elif name == "dashboards":
         result = measures.dashboards(int(argument))
     elif name == "pages":
-        if os.environ.get("BENCH_COLLECTSTATIC"):
-            call_command("collectstatic", verbosity=0, interactive=False, clear=True)
         result = measures.page_weight()
     elif name == "import":
         result = measures.excel_import(int(argument))
@@ -193,8 +191,7 @@ def main() -> None:
         results["import"] = run(url, "import", str(max(3, repeats // 2 + 1)))
         results["import_peak"] = run(url, "import_peak")
         results["explain"] = run(url, "explain")
-        static_root = ROOT / "var" / "bench-static"
-        results["pages"] = run(url, "pages", BENCH_COLLECTSTATIC="1", DJANGO_STATIC_ROOT=str(static_root))
+        results["pages"] = run(url, "pages")
     finally:
         if os.environ.get("BENCH_KEEP") != "1":
             databases.drop(big)

@@ -249,8 +249,8 @@ def _served(client: Client, url: str) -> tuple[int, int, str]:
 
 def page_weight() -> dict:
     """What the browser downloads for each dashboard page: its HTML and every stylesheet and script it links.
-    Static files are fetched through the portal when it serves them (WhiteNoise); otherwise read from disk as a
-    server without compression would send them."""
+    Static files are fetched through the portal when it serves them; it does not (DEBUG off, no static-file
+    middleware), so they are read from disk, as a server that does not compress them would send them."""
     client = office_client()
     pages = {}
     for name, url in _urls().items():
@@ -381,17 +381,29 @@ def explain() -> dict:
         queries.update(explained_queries(plan=plan))
     except ImportError:
         pass
-    heat = (
-        Submission.objects.filter(period__plan=plan, first_submitted_at__isnull=False)
+    from django.db.models import Case, DateTimeField, Q, Value, When
+
+    from reports.dashboard import _day_end
+
+    periods = list(plan.periods.select_related("plan"))
+    cutoff = Case(
+        *[When(period_id=p.pk, then=Value(_day_end(p.due_date))) for p in periods],
+        output_field=DateTimeField(),
+    )
+    heat = (  # the figures' half of reports.dashboard._first_submissions, as the heatmap page sends it
+        Submission.objects.filter(period__in=periods, first_submitted_at__isnull=False)
         .values("unit_id", "period_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(first_submitted_at__lt=cutoff)))
+        .order_by()
     )
     queries["heatmap: first submissions per unit and quarter"] = heat.query.sql_with_params()
     city = Rollup.objects.filter(indicator__plan=plan, unit__isnull=True, period=period)
     queries["standings: city rollup rows"] = city.query.sql_with_params()
     out = {}
-    with connection.cursor() as cursor:
-        for title, (sql, params) in queries.items():
+    for title, (sql, params) in queries.items():
+        with transaction.atomic(), connection.cursor() as cursor:
+            if title.startswith("rollup"):
+                cursor.execute("SET LOCAL work_mem = '64MB'")  # as the rebuild's transaction has it
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
             out[title] = "\n".join(row[0] for row in cursor.fetchall())
     return out

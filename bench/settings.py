@@ -21,4 +21,3 @@ CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "bench-media"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"handlers": [], "level": "WARNING"}}
-STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or VAR_DIR / "bench-static"  # noqa: F405
