@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from targets.models import Indicator, Period, WorkPlan
 
@@ -217,22 +218,23 @@ def _city_wanted(indicators: list[Indicator], period_ids: list[int]) -> dict[tup
 def _write_city_rows(indicators: list[Indicator], period_ids: list[int]) -> int:
     """Compare the wanted city rows with the held ones; delete, update and create only the differences."""
     wanted = _city_wanted(indicators, period_ids)
-    held = {
-        (row.indicator_id, row.period_id): row
-        for row in Rollup.objects.filter(indicator__in=indicators, unit__isnull=True).only(
-            "id", "indicator_id", "period_id", *FIELDS
-        )
+    held = {  # plain tuples: thousands of rows, of which a rebuild usually changes none
+        (indicator_id, period_id): (pk, values)
+        for pk, indicator_id, period_id, *values in Rollup.objects.filter(
+            indicator__in=indicators, unit__isnull=True
+        ).values_list("id", "indicator_id", "period_id", *FIELDS)
     }
-    stale = [row.pk for key, row in held.items() if key not in wanted]
+    stale = [pk for key, (pk, _) in held.items() if key not in wanted]
     create, update = [], []
+    now = timezone.now()
     for (indicator_id, period_id), values in wanted.items():
         row = held.get((indicator_id, period_id))
         if row is None:
             create.append(Rollup(indicator_id=indicator_id, period_id=period_id, unit=None, **values))
-        elif any(getattr(row, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(row, name, value)
-            update.append(row)
+        elif row[1] != [values[name] for name in FIELDS]:
+            update.append(
+                Rollup(pk=row[0], indicator_id=indicator_id, period_id=period_id, computed_at=now, **values)
+            )
     Rollup.objects.filter(pk__in=stale).delete()
     Rollup.objects.bulk_create(create, batch_size=2000)
     Rollup.objects.bulk_update(update, [*FIELDS, "computed_at"], batch_size=500)

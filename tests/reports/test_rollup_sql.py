@@ -116,9 +116,11 @@ def test_a_figure_changed_behind_the_rollup_is_rewritten_alone(demo_plan):
     figure = Submission.objects.filter(
         period__plan=demo_plan, status=Status.APPROVED, indicator__aggregation="sum", value__isnull=False
     ).first()
+    city = Rollup.objects.get(indicator=figure.indicator, period=figure.period, unit__isnull=True)
     Submission.objects.filter(pk=figure.pk).update(value=figure.value + 7)
     # Its unit row and its quarter's city row: nothing else.
     assert rollup_rebuild_plan(plan=demo_plan) == 2
+    assert Rollup.objects.get(pk=city.pk).computed_at > city.computed_at  # the rewritten row says when
     assert _same(
         held(figure.indicator)[(figure.period_id, figure.unit_id)],
         reference(figure.indicator)[(figure.period_id, figure.unit_id)],
