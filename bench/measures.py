@@ -381,22 +381,15 @@ def explain() -> dict:
         queries.update(explained_queries(plan=plan))
     except ImportError:
         pass
-    from django.db.models import Case, DateTimeField, Q, Value, When
-
-    from reports.dashboard import _day_end
+    from reports.models import ReportingTally, Standing
 
     periods = list(plan.periods.select_related("plan"))
-    cutoff = Case(
-        *[When(period_id=p.pk, then=Value(_day_end(p.due_date))) for p in periods],
-        output_field=DateTimeField(),
+    tallies = ReportingTally.objects.filter(period__in=periods).values_list(
+        "unit_id", "period_id", "due_date", "on_time", "late", "returned"
     )
-    heat = (  # the figures' half of reports.dashboard._first_submissions, as the heatmap page sends it
-        Submission.objects.filter(period__in=periods, first_submitted_at__isnull=False)
-        .values("unit_id", "period_id")
-        .annotate(n=Count("id"), on_time=Count("id", filter=Q(first_submitted_at__lt=cutoff)))
-        .order_by()
-    )
-    queries["heatmap: first submissions per unit and quarter"] = heat.query.sql_with_params()
+    queries["heatmap and league: the reporting tallies"] = tallies.query.sql_with_params()
+    stored = Standing.objects.filter(indicator__plan=plan, period=period)
+    queries["standings: the stored standings of a quarter"] = stored.query.sql_with_params()
     city = Rollup.objects.filter(indicator__plan=plan, unit__isnull=True, period=period)
     queries["standings: city rollup rows"] = city.query.sql_with_params()
     out = {}

@@ -9,20 +9,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
     F,
     Func,
     IntegerField,
     Q,
     Subquery,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 
 from targets.models import GoalArea, Indicator, Period, WorkPlan
 from targets.periods import portal_today
@@ -32,7 +27,7 @@ from units.models import Unit, User
 
 from .alerts import alerts_for_user
 from .instructions import instruction_counts
-from .models import Rollup, Status, Submission, TaskReport
+from .models import Rollup, Status, TaskReport
 from .progress import IndicatorStanding
 from .selectors import (
     reopen_requests_pending,
@@ -41,6 +36,7 @@ from .selectors import (
     unit_obligation_counts,
     unit_sheet_summaries,
 )
+from .tallies import tallies
 
 
 def period_current(*, plan: WorkPlan, periods: list[Period] | None = None) -> Period | None:
@@ -103,6 +99,7 @@ def area_cards(*, plan: WorkPlan, standings: list[IndicatorStanding]) -> list[Ar
 
 ON_TIME, LATE, MISSING, NOT_DUE, PENDING = "on_time", "late", "missing", "not_due", "pending"
 CELL_LABELS = {ON_TIME: "按时", LATE: "逾期报送", MISSING: "未报", NOT_DUE: "未到期", PENDING: "填报中"}
+NONE = (0, 0, 0)  # a unit's tally of a quarter in which it submitted nothing and had nothing returned
 
 
 @dataclass
@@ -160,52 +157,18 @@ class Heatmap:
     total: Rates
 
 
-def _day_end(day: datetime.date) -> datetime.datetime:
-    """The first instant after `day` in the portal's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
-
-
-def _first_submissions(
-    *, periods: list[Period], units: list[Unit] | None
-) -> dict[tuple[int, int], tuple[int, int]]:
-    """(unit id, period id) → (on time, late): figures and task reports first submitted by the end of the due day
-    (portal time) or after. Split in the database: one row per unit and quarter comes back, in one query."""
-    cutoff = Case(
-        *[When(period_id=p.pk, then=Value(_day_end(p.due_date))) for p in periods],
-        output_field=DateTimeField(),
-    )
-    tallies = []
-    for model in (Submission, TaskReport):
-        chosen = model.objects.filter(period__in=periods, first_submitted_at__isnull=False)
-        tallies.append(
-            (chosen if units is None else chosen.filter(unit__in=units))
-            .values("unit_id", "period_id")
-            .annotate(n=Count("id"), on_time=Count("id", filter=Q(first_submitted_at__lt=cutoff)))
-            .order_by()  # no default ordering: it would join the period, indicator and unit tables for nothing
-        )
-    first: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    for row in tallies[0].union(tallies[1], all=True):
-        counts = first[(row["unit_id"], row["period_id"])]
-        counts[0] += row["on_time"]
-        counts[1] += row["n"] - row["on_time"]
-    return {key: (on_time, late) for key, (on_time, late) in first.items()}
-
-
-def _cell(owed: int, period: Period, counts: tuple[int, int], today: datetime.date) -> Cell:
-    cell = Cell(owed=owed, due=period.due_date, is_due=period.due_date < today, period_code=period.code)
-    cell.on_time, cell.late = counts
-    return cell
-
-
 def reporting_heatmap(*, plan: WorkPlan, units=None, periods: list[Period] | None = None) -> Heatmap:
     """Units × quarters: how many of each unit's obligations were submitted on time, late, or not at all (only the
-    given quarters when `periods` is set)."""
+    given quarters when `periods` is set). From the stored tallies (reports.tallies): a fixed number of queries."""
     today = portal_today()
     periods = list(plan.periods.select_related("plan")) if periods is None else list(periods)
     every_unit = units is None
     units = list(Unit.objects.all() if every_unit else units)
     owed = unit_obligation_counts(units=units, plan=plan)
-    first = _first_submissions(periods=periods, units=None if every_unit else units)
+    counts = tallies(periods=periods, unit_ids=None if every_unit else [u.pk for u in units])
+    dues = [
+        (p, p.due_date) for p in periods
+    ]  # a due date is worked out from the quarter's end: once per quarter
     period_rates = [Rates() for _ in periods]
     total = Rates()
     out_rows = []
@@ -213,8 +176,16 @@ def reporting_heatmap(*, plan: WorkPlan, units=None, periods: list[Period] | Non
         if not owed.get(unit.pk):
             continue
         cells, unit_rates = [], Rates()
-        for i, period in enumerate(periods):
-            cell = _cell(owed[unit.pk], period, first.get((unit.pk, period.pk), (0, 0)), today)
+        for i, (period, due) in enumerate(dues):
+            on_time, late, _ = counts.get((unit.pk, period.pk), NONE)
+            cell = Cell(
+                owed=owed[unit.pk],
+                on_time=on_time,
+                late=late,
+                due=due,
+                is_due=due < today,
+                period_code=period.code,
+            )
             cells.append(cell)
             for rates in (unit_rates, period_rates[i], total):
                 rates.add(cell)
@@ -225,12 +196,14 @@ def reporting_heatmap(*, plan: WorkPlan, units=None, periods: list[Period] | Non
 def quarter_rates(*, plan: WorkPlan, period: Period) -> Rates:
     """One quarter's completeness and timeliness over every unit that owes something: the heatmap's column for the
     quarter, without reading the units themselves (the home page needs only these rates)."""
-    today = portal_today()
-    first = _first_submissions(periods=[period], units=None)
+    due = period.due_date
+    is_due = due < portal_today()
+    counts = tallies(periods=[period])
     rates = Rates()
     for unit_id, owed in unit_obligation_counts(units=None, plan=plan).items():
         if owed:
-            rates.add(_cell(owed, period, first.get((unit_id, period.pk), (0, 0)), today))
+            on_time, late, _ = counts.get((unit_id, period.pk), NONE)
+            rates.add(Cell(owed=owed, on_time=on_time, late=late, due=due, is_due=is_due))
     return rates
 
 
@@ -318,13 +291,8 @@ def unit_league(*, plan: WorkPlan, heatmap: Heatmap, standings: list[IndicatorSt
         )
     )
     returned = Counter()
-    for model in (Submission, TaskReport):
-        for row in (
-            model.history.filter(period__plan=plan, history_change_reason__startswith="退回")
-            .values("unit_id")
-            .annotate(n=Count("history_id"))
-        ):
-            returned[row["unit_id"]] += row["n"]
+    for (unit_id, _), (_, _, n) in tallies(periods=heatmap.periods).items():
+        returned[unit_id] += n
     # Tasks whose latest report says 滞后, as on the task board (not every delayed report of every quarter).
     delayed = Counter(
         unit_id

@@ -373,6 +373,62 @@ class Rollup(models.Model):
         return f"{self.indicator.code} {self.period} {self.unit or '全市'}: {self.value}"
 
 
+class Standing(models.Model):
+    """Where an indicator stands at the end of one quarter, as the progress engine (targets.progress) computes it
+    from the city rollup rows and the indicator's target. Kept by the rollup in the transaction that writes those
+    rows, and refreshed when the office edits a target in 管理后台 (reports.standings), so that a dashboard does not
+    run the engine over every indicator on each request. `inputs` fingerprints the target and thresholds it was
+    computed with: a row whose indicator or plan has changed since is never shown, the standing is computed afresh."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="standings")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="standings")
+    status = models.CharField(max_length=16)
+    value = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+    expected = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+    target = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+    projected_end = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+    projected_met = models.DateField(null=True)
+    formula = models.TextField(blank=True)
+    reported = models.PositiveIntegerField(default=0)  # units with an approved figure this quarter
+    expected_units = models.PositiveIntegerField(default=0)  # units that report it
+    inputs = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("指标进展")
+        verbose_name_plural = _("指标进展")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="one_standing_per_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.status}"
+
+
+class ReportingTally(models.Model):
+    """One unit's reporting record in one quarter, counted as it happens (reports.services): items (figures and task
+    reports) first submitted by the end of the due day or after it, and returns by the office. The heatmap, the unit
+    league and the home page read these few rows instead of counting over every figure. `due_date` is the due date
+    the on-time count was measured against: rows of a quarter whose due date has changed since are recounted
+    (reports.tallies)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    due_date = models.DateField(null=True)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("报送统计")
+        verbose_name_plural = _("报送统计")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="one_tally_per_unit_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period}: {self.on_time}/{self.late}/{self.returned}"
+
+
 class Alert(models.Model):
     """One cause for concern (a quarter not reported, an item left returned, an indicator lagging), for a unit
     and/or the office. Opened and closed by `reports.alerts.alerts_refresh`, never edited by hand: the unique key

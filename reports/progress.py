@@ -1,14 +1,25 @@
-"""Reads of where the plan stands: the progress engine (targets.progress) applied to the rollup values."""
+"""Reads of where the plan stands: the progress engine (targets.progress) applied to the rollup values.
 
+The dashboards read each indicator's standing as the rollup stored it (reports.standings keeps the Standing rows);
+a stored standing whose target or thresholds have changed since it was computed is ignored and the standing is
+computed here afresh, so a page never shows one computed for an old target."""
+
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Subquery
 
 from targets.models import Indicator, IndicatorMilestone, Period, WorkPlan
 from targets.progress import Point, Progress, Target, Thresholds, progress_at
 
-from .models import Rollup
+from .models import Rollup, Standing
+
+# Part of every stored standing's fingerprint: raise it when the progress engine's rules change, and the stored
+# standings computed by the old rules stop being used (the next rollup of the plan recomputes them).
+ENGINE_VERSION = 1
+CITY_FIELDS = ("value", "numerator", "denominator", "achieved_on", "reported", "expected")
 
 
 @dataclass
@@ -42,64 +53,155 @@ def thresholds_of(plan: WorkPlan) -> Thresholds:
     return Thresholds(amber_ratio=plan.amber_ratio, rate_amber_points=plan.rate_amber_points)
 
 
-def plan_standings(
-    *, plan: WorkPlan, period: Period, indicators=None, periods: list[Period] | None = None
-) -> list[IndicatorStanding]:
-    """Every indicator's progress at the end of `period`, from the city rollup rows. A fixed number of queries (one
-    fewer when the caller already holds the plan's `periods`)."""
-    periods = list(plan.periods.all()) if periods is None else periods
-    index = next(i for i, p in enumerate(periods) if p.pk == period.pk)
-    chosen = indicators if indicators is not None else Indicator.objects.filter(plan=plan)
-    chosen = list(
-        chosen.select_related("area")
-        .annotate(reporter_count=Count("reporting_units"))
+def _plain(value):
+    return value.normalize() if isinstance(value, Decimal) else value
+
+
+def standing_inputs(*, indicator: Indicator, plan: WorkPlan) -> str:
+    """A fingerprint of everything an indicator's standing depends on besides its city rollup rows: its target,
+    baseline and milestones (prefetched, in date order), the plan's start and thresholds, the engine's version."""
+    target, thresholds = _target(indicator, plan), thresholds_of(plan)
+    parts = (
+        ENGINE_VERSION,
+        *(_plain(getattr(target, name)) for name in target.__dataclass_fields__ if name != "milestones"),
+        tuple((day, _plain(value)) for day, value in target.milestones),
+        _plain(thresholds.amber_ratio),
+        _plain(thresholds.rate_amber_points),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def indicators_for_standings(queryset):
+    """Indicators as the standings need them: area, number of reporting units, milestones in date order."""
+    # The count as a subquery per indicator: a join and GROUP BY over every column of indicator and area costs 3-9×.
+    reporters = Indicator.reporting_units.through.objects.filter(indicator_id=OuterRef("pk")).order_by()
+    return list(
+        queryset.select_related("area")
+        .annotate(
+            reporter_count=Subquery(
+                reporters.values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField()
+            )
+        )
         .prefetch_related(Prefetch("milestones", IndicatorMilestone.objects.order_by("date")))
         .order_by("position", "id")
     )
-    # Plain tuples, not Rollup instances: a province's plan has tens of thousands of city rows to read.
+
+
+def city_rows(*, indicators: list[Indicator], periods: list[Period]) -> dict[int, dict[int, tuple]]:
+    """indicator id → period id → the city row's values (CITY_FIELDS), as plain tuples: a province's plan has tens
+    of thousands of city rows."""
     rows: dict[int, dict[int, tuple]] = defaultdict(dict)
     for indicator_id, period_id, *values in Rollup.objects.filter(
-        indicator__in=chosen, unit__isnull=True, period__in=periods[: index + 1]
-    ).values_list(
-        "indicator_id",
-        "period_id",
-        "value",
-        "numerator",
-        "denominator",
-        "achieved_on",
-        "reported",
-        "expected",
-    ):
-        rows[indicator_id][period_id] = values
-    quarter_ends = [p.end for p in periods]
-    ends = quarter_ends[: index + 1]
-    thresholds = thresholds_of(plan)
-    standings = []
-    empty = (None, None, None, None, 0, None)
-    for indicator in chosen:
-        mine = rows.get(indicator.pk, {})
-        points = []
-        for p, end in zip(periods[: index + 1], ends, strict=True):
-            value, numerator, denominator, achieved_on, _, _ = mine.get(p.pk, empty)
-            points.append(
-                Point(
-                    end=end,
-                    value=value,
-                    numerator=numerator,
-                    denominator=denominator,
-                    achieved_on=achieved_on,
-                )
-            )
-        current = mine.get(period.pk)
-        standings.append(
-            IndicatorStanding(
-                indicator=indicator,
-                period=period,
-                progress=progress_at(
-                    _target(indicator, plan), points, index, thresholds=thresholds, quarter_ends=quarter_ends
-                ),
-                reported=current[4] if current else 0,
-                expected=current[5] if current else indicator.reporter_count,
+        indicator__in=indicators, unit__isnull=True, period__in=periods
+    ).values_list("indicator_id", "period_id", *CITY_FIELDS):
+        rows[indicator_id][period_id] = tuple(values)
+    return rows
+
+
+EMPTY = (None, None, None, None, 0, None)
+
+
+def indicator_progress(
+    *,
+    indicator: Indicator,
+    plan: WorkPlan,
+    periods: list[Period],
+    rows: dict[int, tuple],
+    index: int,
+    series: bool = True,
+) -> IndicatorStanding:
+    """The indicator's standing at quarter `index` of the plan's `periods`, from its city rows (period id → values)."""
+    points = []
+    for p in periods[: index + 1]:
+        value, numerator, denominator, achieved_on, _, _ = rows.get(p.pk, EMPTY)
+        points.append(
+            Point(
+                end=p.end, value=value, numerator=numerator, denominator=denominator, achieved_on=achieved_on
             )
         )
-    return standings
+    current = rows.get(periods[index].pk)
+    return IndicatorStanding(
+        indicator=indicator,
+        period=periods[index],
+        progress=progress_at(
+            _target(indicator, plan),
+            points,
+            index,
+            thresholds=thresholds_of(plan),
+            quarter_ends=[p.end for p in periods],
+            series=series,
+        ),
+        reported=current[4] if current else 0,
+        expected=current[5] if current else indicator.reporter_count,
+    )
+
+
+STORED = (
+    "indicator_id",
+    "status",
+    "value",
+    "expected",
+    "target",
+    "projected_end",
+    "projected_met",
+    "formula",
+    "reported",
+    "expected_units",
+    "inputs",
+)
+
+
+def plan_standings(
+    *,
+    plan: WorkPlan,
+    period: Period,
+    indicators=None,
+    periods: list[Period] | None = None,
+    series: bool = False,
+) -> list[IndicatorStanding]:
+    """Every indicator's progress at the end of `period`: as stored by the rollup where its inputs are unchanged,
+    else computed from the city rollup rows. `series=True` (the chart page) computes each one with its quarterly
+    series. A fixed number of queries when the stored standings are current (one fewer when the caller already
+    holds the plan's `periods`)."""
+    periods = list(plan.periods.all()) if periods is None else periods
+    index = next(i for i, p in enumerate(periods) if p.pk == period.pk)
+    chosen = indicators_for_standings(
+        indicators if indicators is not None else Indicator.objects.filter(plan=plan)
+    )
+    stored = {}
+    if not series:
+        stored = {
+            row[0]: row
+            for row in Standing.objects.filter(indicator__in=chosen, period=period).values_list(*STORED)
+        }
+    standings, live = {}, []
+    for indicator in chosen:
+        row = stored.get(indicator.pk)
+        if row is None or row[-1] != standing_inputs(indicator=indicator, plan=plan):
+            live.append(indicator)
+            continue
+        _, status, value, expected, target, projected_end, projected_met, formula, reported, units, _ = row
+        progress = Progress(
+            status=status,
+            value=value,
+            expected=expected,
+            target=target,
+            projected_end=projected_end,
+            projected_met=projected_met,
+            formula=formula,
+        )
+        standings[indicator.pk] = IndicatorStanding(
+            indicator=indicator, period=period, progress=progress, reported=reported, expected=units
+        )
+    if live:
+        rows = city_rows(indicators=live, periods=periods[: index + 1])
+        for indicator in live:
+            standings[indicator.pk] = indicator_progress(
+                indicator=indicator,
+                plan=plan,
+                periods=periods,
+                rows=rows.get(indicator.pk, {}),
+                index=index,
+                series=series,
+            )
+    return [standings[indicator.pk] for indicator in chosen]

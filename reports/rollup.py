@@ -20,8 +20,10 @@ from django.utils import timezone
 from targets.models import Indicator, Period, WorkPlan
 
 from .models import Rollup, Status, Submission
+from .progress import CITY_FIELDS, indicators_for_standings
+from .standings import standings_outdated, standings_write
 
-FIELDS = ("value", "numerator", "denominator", "achieved_on", "reported", "expected")
+FIELDS = CITY_FIELDS  # a city row's values
 UNIT_FIELDS = ("value", "numerator", "denominator", "achieved_on")
 RATE_PLACES = Decimal("0.0001")
 
@@ -215,8 +217,11 @@ def _city_wanted(indicators: list[Indicator], period_ids: list[int]) -> dict[tup
     return wanted
 
 
-def _write_city_rows(indicators: list[Indicator], period_ids: list[int]) -> int:
-    """Compare the wanted city rows with the held ones; delete, update and create only the differences."""
+def _write_city_rows(
+    indicators: list[Indicator], period_ids: list[int]
+) -> tuple[int, set[int], dict[tuple[int, int], dict]]:
+    """Compare the wanted city rows with the held ones; delete, update and create only the differences. Returns the
+    rows written, the indicators whose city rows changed, and the city rows now held (indicator, period → values)."""
     wanted = _city_wanted(indicators, period_ids)
     held = {  # plain tuples: thousands of rows, of which a rebuild usually changes none
         (indicator_id, period_id): (pk, values)
@@ -225,6 +230,7 @@ def _write_city_rows(indicators: list[Indicator], period_ids: list[int]) -> int:
         ).values_list("id", "indicator_id", "period_id", *FIELDS)
     }
     stale = [pk for key, (pk, _) in held.items() if key not in wanted]
+    changed = {indicator_id for (indicator_id, period_id) in held if (indicator_id, period_id) not in wanted}
     create, update = [], []
     now = timezone.now()
     for (indicator_id, period_id), values in wanted.items():
@@ -238,7 +244,22 @@ def _write_city_rows(indicators: list[Indicator], period_ids: list[int]) -> int:
     Rollup.objects.filter(pk__in=stale).delete()
     Rollup.objects.bulk_create(create, batch_size=2000)
     Rollup.objects.bulk_update(update, [*FIELDS, "computed_at"], batch_size=500)
-    return len(stale) + len(create) + len(update)
+    changed |= {row.indicator_id for row in (*create, *update)}
+    return len(stale) + len(create) + len(update), changed, wanted
+
+
+def _sync_standings(
+    plan: WorkPlan, indicators: list[Indicator], periods: list[Period], changed: set[int], city: dict
+) -> None:
+    """The stored standings (reports.standings) of the indicators whose city rows just changed, and of those whose
+    standings are missing or were computed for other inputs (a target edited, the engine changed)."""
+    chosen = indicators_for_standings(Indicator.objects.filter(pk__in=[i.pk for i in indicators]))
+    outdated = {i.pk for i in standings_outdated(plan=plan, indicators=chosen, periods=periods)}
+    redo = [i for i in chosen if i.pk in changed or i.pk in outdated]
+    rows: dict[int, dict[int, tuple]] = {}
+    for (indicator_id, period_id), values in city.items():
+        rows.setdefault(indicator_id, {})[period_id] = tuple(values[name] for name in FIELDS)
+    standings_write(plan=plan, indicators=redo, periods=periods, rows=rows)
 
 
 # --- the services ---------------------------------------------------------------------------------------------
@@ -263,8 +284,10 @@ def _rebuild(*, plan: WorkPlan, indicator_ids: list[int] | None) -> int:
         return 0
     scope = _scope(plan, None if indicator_ids is None else [i.pk for i in indicators])
     written = _sync_unit_rows(scope)
-    period_ids = list(plan.periods.values_list("pk", flat=True))
-    return written + _write_city_rows(indicators, period_ids)
+    periods = list(plan.periods.all())
+    city_written, changed, city = _write_city_rows(indicators, [p.pk for p in periods])
+    _sync_standings(plan, indicators, periods, changed, city)
+    return written + city_written
 
 
 @transaction.atomic

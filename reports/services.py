@@ -42,6 +42,7 @@ from .selectors import (
     user_can_report_for,
     user_can_review,
 )
+from .tallies import RETURN_REASON, tally_first_submission, tally_return
 from .validation import figure_errors, ratio_value, task_report_errors
 
 FIGURE_FIELDS = ("value", "numerator", "denominator", "achieved", "achieved_on", "note")
@@ -342,6 +343,7 @@ def item_submit(*, user: User, item: ReportItem, expected_version: int | None = 
     if errors:
         raise ValidationError(errors)
     resubmit = item.status == Status.RETURNED
+    first = item.first_submitted_at is None
     item.status, item.submitted_by, item.submitted_at = Status.SUBMITTED, user, portal_now()
     item.first_submitted_at = item.first_submitted_at or item.submitted_at
     _save(
@@ -350,6 +352,8 @@ def item_submit(*, user: User, item: ReportItem, expected_version: int | None = 
         reason="重新提交" if resubmit else "提交",
         fields=["status", "submitted_by", "submitted_at", "first_submitted_at"],
     )
+    if first:
+        tally_first_submission(item=item)
     return True
 
 
@@ -394,9 +398,10 @@ def item_return(*, user: User, item: ReportItem, reason: str) -> bool:
     _save(
         item,
         user=user,
-        reason=f"退回：{reason}",
+        reason=f"{RETURN_REASON}：{reason}",
         fields=["status", "return_reason", "reviewed_by", "reviewed_at"],
     )
+    tally_return(item=item)
     return True
 
 

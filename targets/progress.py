@@ -220,8 +220,10 @@ def progress_at(
     *,
     thresholds: Thresholds = Thresholds(),
     quarter_ends: list[datetime.date] | None = None,
+    series: bool = True,
 ) -> Progress:
-    """Where the indicator stands at quarter `index` of `points` (points cover the plan's quarters in order)."""
+    """Where the indicator stands at quarter `index` of `points` (points cover the plan's quarters in order). With
+    `series=False` the quarterly series (actual and expected, for the chart) is left empty: it is half the work."""
     points_so_far = points[: index + 1]
     day = points[index].end
     counted = counted_values(target.kind, points_so_far)
@@ -229,10 +231,11 @@ def progress_at(
     goal = effective_target(target)
     result = Progress(status=Status.NO_DATA, value=value, target=goal)
     start = start_value(target, points_so_far)
-    result.series = [
-        (p.end, v, _q(expected_at(target, p.end, start)) if target.kind != MILESTONE else None)
-        for p, v in zip(points_so_far, counted, strict=True)
-    ]
+    if series:
+        result.series = [
+            (p.end, v, _q(expected_at(target, p.end, start)) if target.kind != MILESTONE else None)
+            for p, v in zip(points_so_far, counted, strict=True)
+        ]
 
     if target.kind == RELATIVE and goal is None:
         result.status = Status.NO_BASELINE

@@ -98,7 +98,7 @@ def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
     plan, period, periods = _scope(request)
     indicator = get_object_or_404(Indicator, pk=pk, plan=plan)
     standing = plan_standings(
-        plan=plan, period=period, indicators=Indicator.objects.filter(pk=pk), periods=periods
+        plan=plan, period=period, indicators=Indicator.objects.filter(pk=pk), periods=periods, series=True
     )[0]
     labels = [p.code for p in periods]
     grid: dict[
