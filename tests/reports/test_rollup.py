@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from reports.models import Rollup
+from reports.models import Rollup, Standing
 from reports.rollup import rollup_rebuild_indicator
 from reports.services import figure_save, item_approve, item_reopen, item_submit
 from tests.markers import eager_only, needs_worker
@@ -188,6 +188,8 @@ def test_an_approval_reaches_the_dashboard_through_a_real_worker(transactional_d
             break
         time.sleep(0.5)
     assert city(plan, "1.1", "2024Q4").value == Decimal(60)
+    # the worker stored the standing in the same transaction as the city row
+    assert Standing.objects.get(indicator__code="1.1", period=period(plan, "2024Q4")).value == Decimal(60)
     rollup_all.delay().get(timeout=120)
     before = list(Rollup.objects.order_by("pk").values())
     assert rollup_all.delay().get(timeout=120) == 0

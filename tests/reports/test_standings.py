@@ -13,6 +13,7 @@ from reports.rollup import rollup_rebuild_plan
 from reports.services import figure_save, item_approve, item_submit
 from reports.standings import standings_refresh
 from targets.models import Indicator, IndicatorMilestone, WorkPlan
+from tests.markers import eager_only
 from units.models import Unit
 
 from .factories import indicator, period
@@ -83,6 +84,7 @@ def test_a_rebuild_with_nothing_changed_rewrites_no_standing(plan, office_user):
     assert set(Standing.objects.values_list("pk", flat=True)) == ids
 
 
+@eager_only
 def test_an_approval_and_its_rollup_show_the_new_status(
     client, plan, office_user, django_capture_on_commit_callbacks
 ):
