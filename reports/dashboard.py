@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     F,
@@ -102,7 +103,7 @@ CELL_LABELS = {ON_TIME: "按时", LATE: "逾期报送", MISSING: "未报", NOT_D
 NONE = (0, 0, 0)  # a unit's tally of a quarter in which it submitted nothing and had nothing returned
 
 
-@dataclass
+@dataclass(slots=True)  # one per unit and quarter: thousands per page, kept lean for the garbage collector
 class Cell:
     owed: int
     on_time: int = 0
@@ -128,7 +129,7 @@ class Cell:
         return CELL_LABELS[self.state]
 
 
-@dataclass
+@dataclass(slots=True)
 class Rates:
     owed: int = 0
     reported: int = 0
@@ -155,42 +156,88 @@ class Heatmap:
     rows: list[tuple[Unit, list[Cell], Rates]]
     period_rates: list[Rates]
     total: Rates
+    returned: Counter  # unit id → times the office returned one of its items in these quarters
 
 
-def reporting_heatmap(*, plan: WorkPlan, units=None, periods: list[Period] | None = None) -> Heatmap:
+def reporting_heatmap(
+    *, plan: WorkPlan, units=None, periods: list[Period] | None = None, cells: bool = True
+) -> Heatmap:
     """Units × quarters: how many of each unit's obligations were submitted on time, late, or not at all (only the
-    given quarters when `periods` is set). From the stored tallies (reports.tallies): a fixed number of queries."""
+    given quarters when `periods` is set). From the stored tallies (reports.tallies): a fixed number of queries.
+    `cells=False` (the league) leaves each unit's cells out and keeps only the rates and returns."""
     today = portal_today()
     periods = list(plan.periods.select_related("plan")) if periods is None else list(periods)
     every_unit = units is None
     units = list(Unit.objects.all() if every_unit else units)
     owed = unit_obligation_counts(units=units, plan=plan)
     counts = tallies(periods=periods, unit_ids=None if every_unit else [u.pk for u in units])
-    dues = [
-        (p, p.due_date) for p in periods
-    ]  # a due date is worked out from the quarter's end: once per quarter
+    # Per quarter once: its due date (worked out from the quarter's end) and whether it has passed.
+    quarters = [(p.pk, p.code, p.due_date) for p in periods]
+    quarters = [(pk, code, due, due < today) for pk, code, due in quarters]
     period_rates = [Rates() for _ in periods]
     total = Rates()
+    returned = Counter()
     out_rows = []
     for unit in units:
-        if not owed.get(unit.pk):
+        n = owed.get(unit.pk)
+        if not n:
             continue
-        cells, unit_rates = [], Rates()
-        for i, (period, due) in enumerate(dues):
-            on_time, late, _ = counts.get((unit.pk, period.pk), NONE)
-            cell = Cell(
-                owed=owed[unit.pk],
-                on_time=on_time,
-                late=late,
-                due=due,
-                is_due=due < today,
-                period_code=period.code,
-            )
-            cells.append(cell)
-            for rates in (unit_rates, period_rates[i], total):
-                rates.add(cell)
-        out_rows.append((unit, cells, unit_rates))
-    return Heatmap(periods=periods, rows=out_rows, period_rates=period_rates, total=total)
+        row, unit_rates = [], Rates()
+        for i, (pk, code, due, is_due) in enumerate(quarters):
+            on_time, late, back = counts.get((unit.pk, pk), NONE)
+            returned[unit.pk] += back
+            if cells:
+                row.append(Cell(owed=n, on_time=on_time, late=late, due=due, is_due=is_due, period_code=code))
+            if is_due:  # Rates.add, inlined: this runs once per unit and quarter (8,000 times for a province)
+                for rates in (unit_rates, period_rates[i], total):
+                    rates.owed += n
+                    rates.reported += on_time + late
+                    rates.on_time += on_time
+        out_rows.append((unit, row, unit_rates))
+    return Heatmap(periods=periods, rows=out_rows, period_rates=period_rates, total=total, returned=returned)
+
+
+# What one screen of the heatmap shows. Deyang's whole plan (12 quarters, 28 units) fits on one; a province's 40
+# quarters × 200 units (8,000 cells) would not be read, so a longer plan shows the 12 quarters up to the chosen one
+# with links to earlier and later ones, and more than 50 units come in pages. The .xlsx always has every cell.
+HEATMAP_QUARTERS = 12
+HEATMAP_UNITS = 50
+
+
+@dataclass
+class HeatmapView:
+    periods: list[Period]  # the quarters shown
+    rows: list[tuple[Unit, list[Cell], Rates]]  # this page's units, with their cells of the quarters shown
+    period_rates: list[Rates]
+    total: Rates  # the city's rates over every quarter and unit
+    earlier: Period | None  # the quarter to choose to see the quarters before the shown ones
+    later: Period | None
+    page: Page
+
+    @property
+    def span(self) -> str:
+        return f"{self.periods[0].code}–{self.periods[-1].code}" if self.periods else ""
+
+
+def heatmap_view(*, plan: WorkPlan, periods: list[Period], period: Period, page: str | None) -> HeatmapView:
+    """The part of the heatmap one screen shows: up to HEATMAP_QUARTERS quarters ending with `period` (or the first
+    ones when it is early in the plan), and the `page`-th HEATMAP_UNITS units. A unit's rates, and the city's, stay
+    those of the whole plan so far. Cells are made only for what is shown."""
+    whole = reporting_heatmap(plan=plan, periods=periods, cells=False)
+    index = next((i for i, p in enumerate(periods) if p.pk == period.pk), len(periods) - 1)
+    start = max(0, index + 1 - HEATMAP_QUARTERS)
+    end = min(len(periods), start + HEATMAP_QUARTERS)
+    shown = Paginator(whole.rows, HEATMAP_UNITS).get_page(page)
+    part = reporting_heatmap(plan=plan, units=[unit for unit, _, _ in shown], periods=periods[start:end])
+    return HeatmapView(
+        periods=periods[start:end],
+        rows=[(unit, cells, rates) for (unit, cells, _), (_, _, rates) in zip(part.rows, shown, strict=True)],
+        period_rates=whole.period_rates[start:end],
+        total=whole.total,
+        earlier=periods[start - 1] if start > 0 else None,
+        later=periods[min(len(periods), end + HEATMAP_QUARTERS) - 1] if end < len(periods) else None,
+        page=shown,
+    )
 
 
 def quarter_rates(*, plan: WorkPlan, period: Period) -> Rates:
@@ -225,7 +272,7 @@ class TaskRow:
 def latest_task_reports(*, plan: WorkPlan) -> dict[tuple[int, int], TaskReport]:
     """Per (task, unit): its latest report that is not a draft. One query, which returns only those (the database
     ranks each pair's reports by quarter), not every report of every quarter."""
-    reports = (
+    latest = (
         TaskReport.objects.filter(task__plan=plan)
         .exclude(status=Status.DRAFT)
         .annotate(
@@ -236,6 +283,14 @@ def latest_task_reports(*, plan: WorkPlan) -> dict[tuple[int, int], TaskReport]:
             )
         )
         .filter(rank=1)
+        .order_by()
+        .values("pk")
+    )
+    # Ranked as narrow rows (ids only), then read: ranking the whole reports sorted their texts on disk (75 ms at
+    # province scale), and the default ordering joined four tables to sort the result.
+    reports = (
+        TaskReport.objects.filter(pk__in=latest)
+        .order_by()
         .only("task_id", "unit_id", "progress", "status", "period_id", "progress_text")
     )
     return {(report.task_id, report.unit_id): report for report in reports}
@@ -259,7 +314,7 @@ def task_board(*, plan: WorkPlan) -> tuple[list[Unit], list[TaskRow]]:
 # --- unit league -------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class LeagueRow:
     unit: Unit
     rates: Rates
@@ -290,9 +345,6 @@ def unit_league(*, plan: WorkPlan, heatmap: Heatmap, standings: list[IndicatorSt
             .values_list("unit_id", "n")
         )
     )
-    returned = Counter()
-    for (unit_id, _), (_, _, n) in tallies(periods=heatmap.periods).items():
-        returned[unit_id] += n
     # Tasks whose latest report says 滞后, as on the task board (not every delayed report of every quarter).
     delayed = Counter(
         unit_id
@@ -301,7 +353,11 @@ def unit_league(*, plan: WorkPlan, heatmap: Heatmap, standings: list[IndicatorSt
     )
     rows = [
         LeagueRow(
-            unit=u, rates=r, returned=returned[u.pk], delayed_tasks=delayed[u.pk], red_indicators=red[u.pk]
+            unit=u,
+            rates=r,
+            returned=heatmap.returned[u.pk],
+            delayed_tasks=delayed[u.pk],
+            red_indicators=red[u.pk],
         )
         for u, _, r in heatmap.rows
     ]

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 
 from targets.models import Indicator, IndicatorMilestone, Period, WorkPlan
 from targets.progress import Point, Progress, Target, Thresholds, progress_at
@@ -22,7 +22,7 @@ ENGINE_VERSION = 1
 CITY_FIELDS = ("value", "numerator", "denominator", "achieved_on", "reported", "expected")
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorStanding:
     indicator: Indicator
     period: Period
@@ -45,7 +45,7 @@ def _target(indicator: Indicator, plan: WorkPlan) -> Target:
         baseline_value=indicator.baseline_value,
         start=plan.start,
         target_date=indicator.target_date,
-        milestones=tuple((m.date, m.value) for m in indicator.milestones.all()),
+        milestones=indicator.milestone_path,
     )
 
 
@@ -59,7 +59,7 @@ def _plain(value):
 
 def standing_inputs(*, indicator: Indicator, plan: WorkPlan) -> str:
     """A fingerprint of everything an indicator's standing depends on besides its city rollup rows: its target,
-    baseline and milestones (prefetched, in date order), the plan's start and thresholds, the engine's version."""
+    baseline and milestones (as indicators_for_standings reads them), the plan's start and thresholds, the engine's version."""
     target, thresholds = _target(indicator, plan), thresholds_of(plan)
     parts = (
         ENGINE_VERSION,
@@ -71,20 +71,31 @@ def standing_inputs(*, indicator: Indicator, plan: WorkPlan) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def indicators_for_standings(queryset):
-    """Indicators as the standings need them: area, number of reporting units, milestones in date order."""
+def indicators_for_standings(queryset) -> list[Indicator]:
+    """Indicators as the standings need them: area, number of reporting units, and `milestone_path`, the office's
+    milestones as (date, value) in date order (plain tuples, read in one query: a prefetch would hang a queryset
+    on each of a province's 400 indicators)."""
     # The count as a subquery per indicator: a join and GROUP BY over every column of indicator and area costs 3-9×.
     reporters = Indicator.reporting_units.through.objects.filter(indicator_id=OuterRef("pk")).order_by()
-    return list(
+    chosen = list(
         queryset.select_related("area")
         .annotate(
             reporter_count=Subquery(
                 reporters.values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField()
             )
         )
-        .prefetch_related(Prefetch("milestones", IndicatorMilestone.objects.order_by("date")))
         .order_by("position", "id")
     )
+    path: dict[int, list] = defaultdict(list)
+    for indicator_id, day, value in (
+        IndicatorMilestone.objects.filter(indicator_id__in=[i.pk for i in chosen])
+        .order_by("indicator_id", "date")
+        .values_list("indicator_id", "date", "value")
+    ):
+        path[indicator_id].append((day, value))
+    for indicator in chosen:
+        indicator.milestone_path = tuple(path.get(indicator.pk, ()))
+    return chosen
 
 
 def city_rows(*, indicators: list[Indicator], periods: list[Period]) -> dict[int, dict[int, tuple]]:
@@ -92,7 +103,7 @@ def city_rows(*, indicators: list[Indicator], periods: list[Period]) -> dict[int
     of thousands of city rows."""
     rows: dict[int, dict[int, tuple]] = defaultdict(dict)
     for indicator_id, period_id, *values in Rollup.objects.filter(
-        indicator__in=indicators, unit__isnull=True, period__in=periods
+        indicator_id__in=[i.pk for i in indicators], unit__isnull=True, period_id__in=[p.pk for p in periods]
     ).values_list("indicator_id", "period_id", *CITY_FIELDS):
         rows[indicator_id][period_id] = tuple(values)
     return rows
@@ -172,7 +183,9 @@ def plan_standings(
     if not series:
         stored = {
             row[0]: row
-            for row in Standing.objects.filter(indicator__in=chosen, period=period).values_list(*STORED)
+            for row in Standing.objects.filter(
+                indicator_id__in=[i.pk for i in chosen], period=period
+            ).values_list(*STORED)
         }
     standings, live = {}, []
     for indicator in chosen:

@@ -66,7 +66,7 @@ def tallies(*, periods: list[Period], unit_ids: list[int] | None = None) -> dict
     """(unit id, period id) → (on time, late, returned) for the quarters given (the plan's, with their plan), from
     the stored tallies; a quarter whose due date changed after its tallies were counted is counted afresh. One
     query when the tallies are current."""
-    rows = ReportingTally.objects.filter(period__in=periods)
+    rows = ReportingTally.objects.filter(period_id__in=[p.pk for p in periods])
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=unit_ids)
     due = {p.pk: p.due_date for p in periods}

@@ -78,7 +78,7 @@ class Point:
     achieved_on: datetime.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Progress:
     status: str
     value: Decimal | None = None  # the value that counts at this quarter

@@ -1,8 +1,15 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from targets.progress import fmt
+
+from ..models import TaskReport
 
 register = template.Library()
 
@@ -48,3 +55,68 @@ def number(value) -> str:
 @register.filter
 def lookup(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+# --- grids of many cells: built here, not by a template loop (a page holds hundreds or thousands of them) -------
+
+
+@register.simple_tag
+def heatmap_cells(unit, cells) -> str:
+    """A heatmap row's cells: state colour, the counts in the title, a link to the unit's sheet of that quarter."""
+    on_time, late, owed, due = _("按时"), _("逾期"), _("应报"), _("截止")
+    return format_html_join(
+        "",
+        '<td class="cell cell-{}" title="{}：{}{}，{}{}，{}{}（{} {}）"><a href="{}">{}/{}</a></td>',
+        (
+            (
+                cell.state,
+                cell.label,
+                on_time,
+                cell.on_time,
+                late,
+                cell.late,
+                owed,
+                cell.owed,
+                due,
+                f"{cell.due:%Y-%m-%d}" if cell.due else "",
+                reverse("sheet", args=[unit.code, cell.period_code]),
+                cell.reported,
+                cell.owed,
+            )  # fmt: skip
+            for cell in cells
+        ),
+    )
+
+
+TASK_SYMBOLS = {"done": "完", "in_progress": "进", "delayed": "滞", "not_started": "未"}
+
+
+@register.simple_tag
+def task_cells(units, row) -> str:
+    """A task board row's cells, one per unit: blank where the task is not the unit's, else the progress of the
+    unit's latest report (its text in the title), or — when it has not reported."""
+    missing = _("未报")
+    labels = {value: str(label) for value, label in TaskReport.Progress.choices}  # get_progress_display, once
+    out = []
+    for unit in units:
+        if unit.pk not in row.cells:
+            out.append("<td></td>")
+            continue
+        report = row.cells[unit.pk]
+        if report is None:
+            out.append(
+                format_html('<td class="task-cell task-none" title="{}：{}">—</td>', unit.name, missing)
+            )
+            continue
+        text = Truncator(report.progress_text).chars(80)
+        out.append(
+            format_html(
+                '<td class="task-cell task-{}" title="{}：{} {}">{}</td>',
+                report.progress or "none",
+                unit.name,
+                labels.get(report.progress, report.progress),
+                text,
+                TASK_SYMBOLS.get(report.progress, "—"),
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every part above is escaped by format_html

@@ -15,6 +15,7 @@ from ..charts import indicator_trend, unit_breakdown
 from ..dashboard import (
     CELL_LABELS,
     area_cards,
+    heatmap_view,
     office_todo,
     period_current,
     quarter_rates,
@@ -26,6 +27,8 @@ from ..exports import heatmap_xlsx, league_xlsx, table_xlsx, task_board_xlsx, xl
 from ..models import Rollup, Submission
 from ..progress import plan_standings
 from ..tables import IndicatorFilter, StandingTable
+
+INDICATORS_PER_PAGE = 50
 
 
 def _scope(request: HttpRequest) -> tuple[WorkPlan, Period, list[Period]]:
@@ -81,7 +84,8 @@ def indicator_table(request: HttpRequest) -> HttpResponse:
     if status:
         standings = [s for s in standings if s.progress.colour == status]
     table = StandingTable(standings)
-    RequestConfig(request, paginate=False).configure(table)
+    # Pages of 50 (a province's 400 indicators are unreadable as one page); the .xlsx has every row the filter keeps.
+    RequestConfig(request, paginate={"per_page": INDICATORS_PER_PAGE}).configure(table)
     if request.GET.get("export") == "xlsx":
         return table_xlsx(
             table=table, filename=f"指标进展-{period.code}.xlsx", title=f"指标进展{period.code}"
@@ -144,13 +148,13 @@ def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def heatmap(request: HttpRequest) -> HttpResponse:
     """Units × quarters: on time, late, missing or not yet due, with completeness and timeliness rates."""
     plan, period, periods = _scope(request)
-    data = reporting_heatmap(plan=plan, periods=periods)
     if request.GET.get("export") == "xlsx":
-        return heatmap_xlsx(data=data)
+        return heatmap_xlsx(data=reporting_heatmap(plan=plan, periods=periods))
+    view = heatmap_view(plan=plan, periods=periods, period=period, page=request.GET.get("page"))
     return render(
         request,
         "reports/heatmap.html",
-        {"plan": plan, "period": period, "data": data, "legend": CELL_LABELS},
+        {"plan": plan, "period": period, "data": view, "legend": CELL_LABELS},
     )
 
 
@@ -168,7 +172,7 @@ def league(request: HttpRequest) -> HttpResponse:
     plan, period, periods = _scope(request)
     rows = unit_league(
         plan=plan,
-        heatmap=reporting_heatmap(plan=plan, periods=periods),
+        heatmap=reporting_heatmap(plan=plan, periods=periods, cells=False),
         standings=plan_standings(plan=plan, period=period, periods=periods),
     )
     if request.GET.get("export") == "xlsx":

@@ -220,3 +220,65 @@ def test_a_milestones_unit_figures_read_achieved_or_not_not_one_and_zero(client,
     history = response.content.decode().split("各单位审核通过的数据")[1]
     assert f"<td>{unit.name}</td>" in history and '<td class="num">未达成</td>' in history
     assert '<td class="num">0</td>' not in history
+
+
+def test_deyangs_heatmap_fits_one_screen(client, plan, office_user):
+    """12 quarters and 28 units: every quarter and unit on one page, no window or pager shown."""
+    client.force_login(office_user)
+    response = client.get(reverse("heatmap"), {"period": "2025Q2"})
+    page = response.content.decode()
+    assert [p.code for p in response.context["data"].periods] == [p.code for p in plan.periods.all()]
+    assert 'data-testid="heatmap-window"' not in page and 'data-testid="pager"' not in page
+
+
+def test_a_long_plan_shows_a_window_of_quarters_and_pages_of_units(client, plan, office_user, monkeypatch):
+    """A province's plan (40 quarters, 200 units) does not fit: the window and page sizes are shrunk here so the
+    Deyang plan stands in for it. The rates beside each unit stay those of the whole plan so far."""
+    from reports import dashboard
+
+    report(office_user, plan, ["2024Q1", "2025Q2"])
+    monkeypatch.setattr(dashboard, "HEATMAP_QUARTERS", 4)
+    monkeypatch.setattr(dashboard, "HEATMAP_UNITS", 10)
+    client.force_login(office_user)
+    whole = {u.code: r for u, _, r in dashboard.reporting_heatmap(plan=plan).rows}
+
+    response = client.get(reverse("heatmap"), {"period": "2025Q2"})
+    data, page = response.context["data"], response.content.decode()
+    assert [p.code for p in data.periods] == ["2024Q3", "2024Q4", "2025Q1", "2025Q2"]
+    assert data.earlier.code == "2024Q2" and data.later is None
+    assert 'href="?period=2024Q2"' in page and "显示 2024Q3–2025Q2 共 4 个季度" in page
+    assert len(data.rows) == 10 and 'data-testid="pager"' in page and "第 1 / 3 页" in page
+    for unit, cells, rates in data.rows:
+        assert len(cells) == 4
+        assert (rates.completeness, rates.timeliness) == (
+            whole[unit.code].completeness,
+            whole[unit.code].timeliness,
+        )
+
+    second = client.get(reverse("heatmap"), {"period": "2025Q2", "page": 2}).context["data"]
+    assert {u.code for u, _, _ in second.rows}.isdisjoint({u.code for u, _, _ in data.rows})
+
+    early = client.get(reverse("heatmap"), {"period": "2022Q4"}).context["data"]
+    assert [p.code for p in early.periods] == ["2022Q3", "2022Q4", "2023Q1", "2023Q2"]
+    assert early.earlier is None and early.later.code == "2024Q2"
+
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("heatmap"), {"period": "2025Q2", "export": "xlsx"}).content)
+    ).active
+    assert sheet.max_row - 1 >= len(whole)  # the .xlsx keeps every unit (and every quarter), not one page
+
+
+def test_the_indicator_table_comes_in_pages_and_its_excel_has_every_row(
+    client, plan, office_user, monkeypatch
+):
+    from reports.views import dashboard as views
+
+    monkeypatch.setattr(views, "INDICATORS_PER_PAGE", 10)
+    client.force_login(office_user)
+    response = client.get(reverse("indicator_table"), {"period": "2025Q2"})
+    assert len(response.context["table"].page.object_list) == 10
+    assert 'class="pagination' in response.content.decode()
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("indicator_table"), {"period": "2025Q2", "export": "xlsx"}).content)
+    ).active
+    assert sheet.max_row - 1 == plan.indicators.count() > 10
