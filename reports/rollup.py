@@ -219,9 +219,10 @@ def _city_wanted(indicators: list[Indicator], period_ids: list[int]) -> dict[tup
 
 def _write_city_rows(
     indicators: list[Indicator], period_ids: list[int]
-) -> tuple[int, set[int], dict[tuple[int, int], dict]]:
+) -> tuple[int, dict[int, int], dict[tuple[int, int], dict]]:
     """Compare the wanted city rows with the held ones; delete, update and create only the differences. Returns the
-    rows written, the indicators whose city rows changed, and the city rows now held (indicator, period → values)."""
+    rows written, the indicators whose city rows changed (indicator id → position in `period_ids` of the earliest
+    quarter that changed), and the city rows now held (indicator, period → values)."""
     wanted = _city_wanted(indicators, period_ids)
     held = {  # plain tuples: thousands of rows, of which a rebuild usually changes none
         (indicator_id, period_id): (pk, values)
@@ -230,7 +231,16 @@ def _write_city_rows(
         ).values_list("id", "indicator_id", "period_id", *FIELDS)
     }
     stale = [pk for key, (pk, _) in held.items() if key not in wanted]
-    changed = {indicator_id for (indicator_id, period_id) in held if (indicator_id, period_id) not in wanted}
+    position = {period_id: i for i, period_id in enumerate(period_ids)}
+    changed: dict[int, int] = {}
+
+    def moved(indicator_id: int, period_id: int) -> None:
+        at = position.get(period_id, 0)
+        changed[indicator_id] = min(at, changed.get(indicator_id, at))
+
+    for indicator_id, period_id in held:
+        if (indicator_id, period_id) not in wanted:
+            moved(indicator_id, period_id)
     create, update = [], []
     now = timezone.now()
     for (indicator_id, period_id), values in wanted.items():
@@ -244,22 +254,25 @@ def _write_city_rows(
     Rollup.objects.filter(pk__in=stale).delete()
     Rollup.objects.bulk_create(create, batch_size=2000)
     Rollup.objects.bulk_update(update, [*FIELDS, "computed_at"], batch_size=500)
-    changed |= {row.indicator_id for row in (*create, *update)}
+    for row in (*create, *update):
+        moved(row.indicator_id, row.period_id)
     return len(stale) + len(create) + len(update), changed, wanted
 
 
 def _sync_standings(
-    plan: WorkPlan, indicators: list[Indicator], periods: list[Period], changed: set[int], city: dict
+    plan: WorkPlan, indicators: list[Indicator], periods: list[Period], changed: dict[int, int], city: dict
 ) -> None:
-    """The stored standings (reports.standings) of the indicators whose city rows just changed, and of those whose
-    standings are missing or were computed for other inputs (a target edited, the engine changed)."""
+    """The stored standings (reports.standings) of the indicators whose city rows just changed, from the earliest
+    quarter that changed on (a standing reads only its own and earlier quarters), and all of those whose standings
+    are missing or were computed for other inputs (a target edited, the engine changed)."""
     chosen = indicators_for_standings(Indicator.objects.filter(pk__in=[i.pk for i in indicators]))
     outdated = {i.pk for i in standings_outdated(plan=plan, indicators=chosen, periods=periods)}
     redo = [i for i in chosen if i.pk in changed or i.pk in outdated]
     rows: dict[int, dict[int, tuple]] = {}
     for (indicator_id, period_id), values in city.items():
         rows.setdefault(indicator_id, {})[period_id] = tuple(values[name] for name in FIELDS)
-    standings_write(plan=plan, indicators=redo, periods=periods, rows=rows)
+    since = {pk: at for pk, at in changed.items() if pk not in outdated}
+    standings_write(plan=plan, indicators=redo, periods=periods, rows=rows, since=since)
 
 
 # --- the services ---------------------------------------------------------------------------------------------

@@ -12,7 +12,10 @@ Whatever the path, a stored standing carries the fingerprint of the inputs it wa
 correctness.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
+from django.db.backends.utils import format_number
 from django.db.models import Count, Max, Min
 
 from targets.models import Indicator, Period, WorkPlan
@@ -22,11 +25,13 @@ from .progress import city_rows, indicator_progress, indicators_for_standings, s
 
 
 def _standing_rows(
-    *, indicator: Indicator, plan: WorkPlan, periods: list[Period], rows: dict[int, tuple]
+    *, indicator: Indicator, plan: WorkPlan, periods: list[Period], rows: dict[int, tuple], start: int = 0
 ) -> list[Standing]:
     inputs = standing_inputs(indicator=indicator, plan=plan)
     out = []
     for index, period in enumerate(periods):
+        if index < start:
+            continue
         standing = indicator_progress(
             indicator=indicator, plan=plan, periods=periods, rows=rows, index=index, series=False
         )
@@ -50,22 +55,76 @@ def _standing_rows(
     return out
 
 
+# What a stored standing holds besides its keys: compared with what the engine gives, so only differences are written.
+COMPARED = (
+    "status", "value", "expected", "target", "projected_end", "projected_met", "formula", "reported",
+    "expected_units", "inputs",
+)  # fmt: skip
+DECIMALS = {f.name: f for f in Standing._meta.fields if f.get_internal_type() == "DecimalField"}
+
+
+def _as_held(standing: Standing) -> list:
+    """The standing's compared values as the database gives them back (decimals rounded to the column's places)."""
+    out = []
+    for name in COMPARED:
+        value = getattr(standing, name)
+        field = DECIMALS.get(name)
+        if field is not None and value is not None:
+            value = Decimal(format_number(value, field.max_digits, field.decimal_places))
+        out.append(value)
+    return out
+
+
 def standings_write(
-    *, plan: WorkPlan, indicators: list[Indicator], periods: list[Period], rows: dict[int, dict[int, tuple]]
+    *,
+    plan: WorkPlan,
+    indicators: list[Indicator],
+    periods: list[Period],
+    rows: dict[int, dict[int, tuple]],
+    since: dict[int, int] | None = None,
 ) -> int:
-    """Replace the stored standings of `indicators` (as reports.progress.indicators_for_standings reads them) at
-    every quarter of the plan's `periods`, from their city rows (indicator id → period id → values). The caller
-    holds the indicators' rollup lock. Returns the rows written."""
+    """Bring the stored standings of `indicators` (as reports.progress.indicators_for_standings reads them) at
+    every quarter of the plan's `periods` in line with their city rows (indicator id → period id → values),
+    writing only the rows that differ: an approval in the latest quarter changes a few of an indicator's 40.
+    `since` (indicator id → position in `periods`) leaves an indicator's earlier quarters as they are: a standing
+    depends only on its own quarter and those before it. The caller holds the indicators' rollup lock. Returns the
+    rows written."""
+    since = since or {}
+    position = {period.pk: i for i, period in enumerate(periods)}
     if not indicators:
         return 0
-    Standing.objects.filter(indicator__in=indicators).delete()
-    created = []
-    for indicator in indicators:
-        created += _standing_rows(
-            indicator=indicator, plan=plan, periods=periods, rows=rows.get(indicator.pk, {})
+    wanted = {
+        (standing.indicator_id, standing.period_id): standing
+        for indicator in indicators
+        for standing in _standing_rows(
+            indicator=indicator,
+            plan=plan,
+            periods=periods,
+            rows=rows.get(indicator.pk, {}),
+            start=since.get(indicator.pk, 0),
         )
-    Standing.objects.bulk_create(created, batch_size=2000)
-    return len(created)
+    }
+    held = {
+        (indicator_id, period_id): (pk, values)
+        for pk, indicator_id, period_id, *values in Standing.objects.filter(
+            indicator_id__in=[i.pk for i in indicators]
+        ).values_list("pk", "indicator_id", "period_id", *COMPARED)
+        # a quarter no longer in the plan counts as after `since`: its row is stale
+        if position.get(period_id, len(periods)) >= since.get(indicator_id, 0)
+    }
+    stale = [pk for key, (pk, _) in held.items() if key not in wanted]
+    create, update = [], []
+    for key, standing in wanted.items():
+        row = held.get(key)
+        if row is None:
+            create.append(standing)
+        elif row[1] != _as_held(standing):
+            standing.pk = row[0]
+            update.append(standing)
+    Standing.objects.filter(pk__in=stale).delete()
+    Standing.objects.bulk_create(create, batch_size=2000)
+    Standing.objects.bulk_update(update, COMPARED, batch_size=500)
+    return len(stale) + len(create) + len(update)
 
 
 def standings_outdated(

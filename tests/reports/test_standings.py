@@ -184,3 +184,33 @@ def test_a_target_changed_outside_the_admin_is_computed_afresh_not_shown_stale(c
     )  # the office's waypoint for mid-2025 is 120: 123 is on the path
     WorkPlan.objects.filter(pk=plan.pk).update(amber_ratio=Decimal("0.10"))
     assert standings_refresh(plan=plan) == plan.indicators.count()  # every indicator's thresholds changed
+
+
+def test_standings_are_written_only_where_they_differ(plan, office_user):
+    """Written once, a second write of the same standings changes nothing; a figure approved in the last quarter
+    rewrites only the standings it moves, never the earlier quarters'."""
+    from reports.progress import city_rows, indicators_for_standings
+    from reports.standings import standings_write
+
+    approve(office_user, plan, "2.3", "2024Q4", 5)  # a cumulative target: its later quarters add up to it
+    rollup_rebuild_plan(plan=plan)
+    chosen = indicators_for_standings(Indicator.objects.filter(plan=plan, code="2.3"))
+    periods = list(plan.periods.all())
+
+    def write() -> int:
+        return standings_write(
+            plan=plan, indicators=chosen, periods=periods, rows=city_rows(indicators=chosen, periods=periods)
+        )
+
+    assert write() == 0  # the rollup stored exactly what the engine gives
+    Standing.objects.filter(indicator__code="2.3").delete()
+    assert write() == len(periods)
+    assert write() == 0
+    before = {s.period.code: (s.pk, s.value) for s in Standing.objects.filter(indicator__code="2.3")}
+    approve(office_user, plan, "2.3", "2025Q2", 4)
+    rollup_rebuild_plan(plan=plan)
+    after = {s.period.code: (s.pk, s.value) for s in Standing.objects.filter(indicator__code="2.3")}
+    assert after["2025Q2"][1] == before["2025Q2"][1] + 4
+    assert {q: v for q, v in after.items() if q < "2025Q2"} == {
+        q: v for q, v in before.items() if q < "2025Q2"
+    }
