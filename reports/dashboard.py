@@ -11,9 +11,11 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     Subquery,
     Window,
@@ -302,10 +304,21 @@ def latest_task_reports(*, plan: WorkPlan) -> dict[tuple[int, int], TaskReport]:
 
 def delayed_task_counts(*, plan: WorkPlan) -> Counter:
     """Per unit: its tasks whose latest report says 滞后, as on the task board (not every delayed report of every
-    quarter). Counted by the database."""
+    quarter). Counted by the database: the delayed reports with no later report of the same task and unit (an
+    index probe each, where ranking every report of the plan sorted 36,000 rows at province scale)."""
+    later = (
+        TaskReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"))
+        .exclude(status=Status.DRAFT)
+        .filter(
+            Q(period__year__gt=OuterRef("period__year"))
+            | Q(period__year=OuterRef("period__year"), period__quarter__gt=OuterRef("period__quarter"))
+        )
+    )
     return Counter(
         dict(
-            TaskReport.objects.filter(pk__in=_latest_report_ids(plan), progress=TaskReport.Progress.DELAYED)
+            TaskReport.objects.filter(task__plan=plan, progress=TaskReport.Progress.DELAYED)
+            .exclude(status=Status.DRAFT)
+            .exclude(Exists(later))
             .order_by()
             .values("unit_id")
             .annotate(n=Count("id"))

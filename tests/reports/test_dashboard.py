@@ -282,3 +282,27 @@ def test_the_indicator_table_comes_in_pages_and_its_excel_has_every_row(
         io.BytesIO(client.get(reverse("indicator_table"), {"period": "2025Q2", "export": "xlsx"}).content)
     ).active
     assert sheet.max_row - 1 == plan.indicators.count() > 10
+
+
+def test_the_league_counts_only_tasks_whose_latest_report_is_delayed(client, plan, office_user):
+    """旌阳区 reported 二(一)2 as 滞后 in 2025Q1. A 2025Q2 draft saying 进行中 is not a report yet: still behind.
+    Once submitted, the latest report says 进行中: not behind."""
+    report(office_user, plan, ["2025Q1"])
+    draft = task_report_save(
+        user=office_user,
+        unit=Unit.objects.get(code="jingyang"),
+        period=period(plan, "2025Q2"),
+        task=task(plan, "二(一)2"),
+        data={"progress": "in_progress", "progress_text": "推进", "problems": ""},
+        expected_version=None,
+    )
+    client.force_login(office_user)
+
+    def delayed() -> int:
+        return {r.unit.code: r for r in client.get(reverse("league")).context["rows"]}[
+            "jingyang"
+        ].delayed_tasks
+
+    assert delayed() == 1
+    item_submit(user=office_user, item=draft)
+    assert delayed() == 0
