@@ -1,7 +1,10 @@
 import django_filters
 import django_tables2 as tables
+from django import forms
+from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from targets.models import GoalArea, Indicator
 from units.models import Unit
@@ -11,13 +14,31 @@ from .templatetags.portal import figure_display
 STATUS_CHOICES = [("green", "达标/正常"), ("amber", "预警"), ("red", "滞后"), ("grey", "未报/基线缺失")]
 
 
+class PlainSelect(forms.Select):
+    """A <select> whose options are written here rather than through a template each: the unit filter lists every
+    unit (200 in a province), and Django's per-option templates cost more than the rest of the form."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices
+        )
+        tag = f"<select{flatatt({**self.build_attrs(self.attrs, attrs), 'name': name})}>{options}</select>"
+        return mark_safe(tag)  # noqa: S308 - the values and labels are escaped above, the attributes by flatatt
+
+
 class IndicatorFilter(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(
         queryset=GoalArea.objects.all(), label="目标领域", empty_label="全部领域"
     )
     kind = django_filters.ChoiceFilter(choices=Indicator.Kind.choices, label="类型", empty_label="全部类型")
     unit = django_filters.ModelChoiceFilter(
-        field_name="reporting_units", queryset=Unit.objects.all(), label="报送单位", empty_label="全部单位"
+        field_name="reporting_units",
+        queryset=Unit.objects.all(),
+        label="报送单位",
+        empty_label="全部单位",
+        widget=PlainSelect,
     )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, label="状态", empty_label="全部状态", method="keep"
