@@ -173,9 +173,8 @@ def reporting_heatmap(
     units = list(Unit.objects.all() if every_unit else units)
     owed = unit_obligation_counts(units=units, plan=plan)
     counts = tallies(periods=periods, unit_ids=None if every_unit else [u.pk for u in units])
-    # Per quarter once: its due date (worked out from the quarter's end) and whether it has passed.
-    quarters = [(p.pk, p.code, p.due_date) for p in periods]
-    quarters = [(pk, code, due, due < today) for pk, code, due in quarters]
+    # Per quarter, not per cell: its due date (worked out from the quarter's end) and whether it has passed.
+    quarters = [(p.pk, p.code, p.due_date, p.due_date < today) for p in periods]
     period_rates = [Rates() for _ in periods]
     total = Rates()
     returned = Counter()
@@ -271,11 +270,10 @@ class TaskRow:
         return sum(1 for r in self.cells.values() if r and r.progress == "delayed")
 
 
-def _latest_report_ids(plan: WorkPlan):
-    """The ids of each (task, unit)'s latest report that is not a draft, as a subquery: the database ranks each
-    pair's reports by quarter. Ranked as narrow rows (ids only): ranking the whole reports sorted their texts on disk
-    (75 ms at province scale), and the default ordering joined four tables to sort the result."""
-    return (
+def latest_task_reports(*, plan: WorkPlan) -> dict[tuple[int, int], TaskReport]:
+    """Per (task, unit): its latest report that is not a draft. One query, which returns only those (the database
+    ranks each pair's reports by quarter), not every report of every quarter."""
+    latest = (
         TaskReport.objects.filter(task__plan=plan)
         .exclude(status=Status.DRAFT)
         .annotate(
@@ -289,13 +287,10 @@ def _latest_report_ids(plan: WorkPlan):
         .order_by()
         .values("pk")
     )
-
-
-def latest_task_reports(*, plan: WorkPlan) -> dict[tuple[int, int], TaskReport]:
-    """Per (task, unit): its latest report that is not a draft. One query, which returns only those, not every
-    report of every quarter."""
+    # Ranked as narrow rows (ids only), then read: ranking the whole reports sorted their texts on disk (75 ms at
+    # province scale), and the default ordering joined four tables to sort the result.
     reports = (
-        TaskReport.objects.filter(pk__in=_latest_report_ids(plan))
+        TaskReport.objects.filter(pk__in=latest)
         .order_by()
         .only("task_id", "unit_id", "progress", "status", "period_id", "progress_text")
     )

@@ -230,7 +230,6 @@ def _write_city_rows(
             indicator__in=indicators, unit__isnull=True
         ).values_list("id", "indicator_id", "period_id", *FIELDS)
     }
-    stale = [pk for key, (pk, _) in held.items() if key not in wanted]
     position = {period_id: i for i, period_id in enumerate(period_ids)}
     changed: dict[int, int] = {}
 
@@ -238,8 +237,10 @@ def _write_city_rows(
         at = position.get(period_id, 0)
         changed[indicator_id] = min(at, changed.get(indicator_id, at))
 
-    for indicator_id, period_id in held:
+    stale = []
+    for (indicator_id, period_id), (pk, _) in held.items():
         if (indicator_id, period_id) not in wanted:
+            stale.append(pk)
             moved(indicator_id, period_id)
     create, update = [], []
     now = timezone.now()

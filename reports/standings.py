@@ -29,9 +29,8 @@ def _standing_rows(
 ) -> list[Standing]:
     inputs = standing_inputs(indicator=indicator, plan=plan)
     out = []
-    for index, period in enumerate(periods):
-        if index < start:
-            continue
+    for index in range(start, len(periods)):
+        period = periods[index]
         standing = indicator_progress(
             indicator=indicator, plan=plan, periods=periods, rows=rows, index=index, series=False
         )
@@ -89,10 +88,10 @@ def standings_write(
     `since` (indicator id → position in `periods`) leaves an indicator's earlier quarters as they are: a standing
     depends only on its own quarter and those before it. The caller holds the indicators' rollup lock. Returns the
     rows written."""
-    since = since or {}
-    position = {period.pk: i for i, period in enumerate(periods)}
     if not indicators:
         return 0
+    since = since or {}
+    position = {period.pk: i for i, period in enumerate(periods)}
     wanted = {
         (standing.indicator_id, standing.period_id): standing
         for indicator in indicators
