@@ -24,7 +24,10 @@ demo-data: install
 	$(BIN)/python manage.py demo_data
 	$(BIN)/python manage.py rollup
 
+# As the product looks: DEBUG off (the portal's own error pages), static files collected under hashed names and served
+# by WhiteNoise. DJANGO_DEBUG=1 make run: Django's debug pages, static files read from static/ as they are edited.
 run: demo-data
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
@@ -33,6 +36,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # With REDIS_URL (and DATABASE_URL) set: a real Celery worker and beat.
 worker: install
@@ -59,6 +63,7 @@ load: install
 faults: install
 	$(BIN)/python -m tests.ops.approvals
 	$(BIN)/python -m tests.ops.worker_kill
+	$(BIN)/python -m tests.ops.uploads
 
 # make backup: the database of DATABASE_URL in pg_dump's custom format, to $(BACKUP_DIR)/ipcity-<database>-<UTC>.dump
 # make restore FILE=…: that file into the database of DATABASE_URL, replacing its tables (asks; or CONFIRM=<name>)

@@ -72,6 +72,8 @@ def job(name: str, argument: str) -> None:
         result = measures.excel_import(int(argument))
     elif name == "import_peak":
         result = measures.excel_import_peak()
+    elif name == "audit_export":
+        result = measures.audit_export(int(argument))
     elif name == "explain":
         result = measures.explain()
     else:
@@ -190,6 +192,7 @@ def main() -> None:
         results["dash"] = run(url, "dashboards", str(requests))
         results["import"] = run(url, "import", str(max(3, repeats // 2 + 1)))
         results["import_peak"] = run(url, "import_peak")
+        results["audit_export"] = run(url, "audit_export", "50000")
         results["explain"] = run(url, "explain")
         results["pages"] = run(url, "pages")
     finally:
@@ -274,6 +277,12 @@ def report(results: dict) -> None:
     )
     _row("import_ratio", f"{imp['ratio']:.2f}")
     _row("peak memory: rollup from empty / import", f"{build['peak_mb']:.0f} MB / {peak['peak_mb']:.0f} MB")
+    exported = results["audit_export"]
+    _row(
+        f"audit export of {exported['rows']:,} rows",
+        f"{exported['seconds']:.1f} s (median of {len(exported['runs'])}; {exported['kb']:.0f} KB, "
+        f"peak {exported['peak_mb']:.0f} MB)",
+    )
     for name in ("home", "indicator_progress"):
         parts = ", ".join(
             f"{p['url'].rsplit('/', 1)[-1] or p['url']} {p['wire'] / 1024:.0f} KB ({p['encoding']})"

@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from reports.figures.tallies import tally_rebuild
 from reports.models import Status, Submission, TaskReport
-from reports.tallies import tally_rebuild
 from targets.models import GoalArea, Indicator, Period, WorkPlan
 from targets.periods import quarter_bounds, quarters_between
 from tasks.models import Section, Task, TaskResponsibility
@@ -300,6 +300,26 @@ def _item_times(period: Period, due_days: int, status: str, late: bool, rng: ran
     return {"submitted": submitted, "reviewed": reviewed, "updated": reviewed or submitted or _aware(due)}
 
 
+def _item_values(unit, period, status: str, times: dict, office, return_reason: str) -> dict:
+    """The columns every reporting item (figure or task report) has, for one synthetic row."""
+    return {
+        "unit_id": unit.pk,
+        "period_id": period.pk,
+        "status": status,
+        "reopened": False,
+        "version": 3,
+        "note": "",
+        "return_reason": return_reason if status == Status.RETURNED else "",
+        "submitted_by_id": office.pk if times["submitted"] else None,
+        "submitted_at": times["submitted"],
+        "first_submitted_at": times["submitted"],
+        "reviewed_by_id": office.pk if times["reviewed"] else None,
+        "reviewed_at": times["reviewed"],
+        "updated_by_id": office.pk,
+        "updated_at": times["updated"],
+    }
+
+
 def _submission_rows(indicators, reporters, periods, unit_index, office, plan, rng):
     fields = [f for f in Submission._meta.concrete_fields if f.column != "id"]
     columns = [f.column for f in fields]
@@ -318,19 +338,7 @@ def _submission_rows(indicators, reporters, periods, unit_index, office, plan, r
                     if data.get("achieved"):
                         data["achieved_on"] = period.end - datetime.timedelta(days=rng.randint(0, 60))
                     values = {
-                        "unit_id": unit.pk,
-                        "period_id": period.pk,
-                        "status": status,
-                        "version": 3,
-                        "note": "",
-                        "return_reason": "基准测试：请核实" if status == Status.RETURNED else "",
-                        "submitted_by_id": office.pk if times["submitted"] else None,
-                        "submitted_at": times["submitted"],
-                        "first_submitted_at": times["submitted"],
-                        "reviewed_by_id": office.pk if times["reviewed"] else None,
-                        "reviewed_at": times["reviewed"],
-                        "updated_by_id": office.pk,
-                        "updated_at": times["updated"],
+                        **_item_values(unit, period, status, times, office, "基准测试：请核实"),
                         "indicator_id": indicator.pk,
                         "value": data.get("value"),
                         "numerator": data.get("numerator"),
@@ -358,19 +366,7 @@ def _task_report_rows(tasks, task_units, periods, office, plan, rng):
                         continue
                     times = _item_times(period, plan.due_days, status, False, rng)
                     values = {
-                        "unit_id": unit.pk,
-                        "period_id": period.pk,
-                        "status": status,
-                        "version": 3,
-                        "note": "",
-                        "return_reason": "基准测试：请补充" if status == Status.RETURNED else "",
-                        "submitted_by_id": office.pk if times["submitted"] else None,
-                        "submitted_at": times["submitted"],
-                        "first_submitted_at": times["submitted"],
-                        "reviewed_by_id": office.pk if times["reviewed"] else None,
-                        "reviewed_at": times["reviewed"],
-                        "updated_by_id": office.pk,
-                        "updated_at": times["updated"],
+                        **_item_values(unit, period, status, times, office, "基准测试：请补充"),
                         "task_id": task.pk,
                         "progress": rng.choice(PROGRESS),
                         "progress_text": "基准测试：按计划推进",
@@ -383,7 +379,7 @@ def _task_report_rows(tasks, task_units, periods, office, plan, rng):
 
 
 def _history() -> int:
-    """One history row per item (its last saved state), and a 退回 row for every figure and report that was ever
+    """One history row per item (its last saved state, as approved, submitted or saved), and a 退回 row for every figure and report that was ever
     returned (the league counts them), written by INSERT … SELECT from the items themselves."""
     written = 0
     with connection.cursor() as cursor:
@@ -391,14 +387,17 @@ def _history() -> int:
             history = model.history.model
             item_columns = [f.column for f in model._meta.concrete_fields]
             columns = ", ".join(item_columns)
-            for reason, condition in (
-                ("'审核通过'", "1 = 1"),
-                ("'退回：基准测试'", "status = 'returned' OR id % 50 = 0"),
+            # An 'approve' row only for what is approved: the rollup counts a figure with an approval in its history
+            # and another status now as withdrawn for correction (held at its approved values).
+            last = "CASE status WHEN 'approved' THEN 'approve' WHEN 'submitted' THEN 'submit' ELSE 'save' END"
+            for action, reason, condition in (
+                (last, "''", "1 = 1"),
+                ("'return'", "'基准测试'", "status = 'returned' OR id % 50 = 0"),
             ):
                 cursor.execute(
-                    f"INSERT INTO {history._meta.db_table} ({columns}, history_date, history_change_reason,"
-                    f" history_type, history_user_id) SELECT {columns}, updated_at, {reason}, '~', updated_by_id"
-                    f" FROM {model._meta.db_table} WHERE {condition}"
+                    f"INSERT INTO {history._meta.db_table} ({columns}, history_date, action, history_change_reason,"
+                    f" history_type, history_user_id) SELECT {columns}, updated_at, {action}, {reason}, '~',"
+                    f" updated_by_id FROM {model._meta.db_table} WHERE {condition}"
                 )
                 written += cursor.rowcount
     return written

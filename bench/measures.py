@@ -4,6 +4,7 @@ Times are wall-clock (time.perf_counter) medians of repeated runs; dashboard pag
 test client (the whole middleware stack, the templates, the database; no network). Peak memory is the process's
 maximum resident set size, measured in a fresh process per job (bench.__main__ starts one)."""
 
+import datetime
 import gzip
 import io
 import re
@@ -19,10 +20,11 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import Rollup, Status, Submission
 from targets.models import Indicator, Period, WorkPlan
-from units.models import Unit, User
+from units.models import AuditEvent, Unit, User
 
 from . import data
 
@@ -94,7 +96,7 @@ def _floor(plan: WorkPlan) -> int:
 
 def rollup_build() -> dict:
     """A rebuild from empty (the first run after a migration, or a fresh database): time, rows, peak memory."""
-    from reports.rollup import rollup_rebuild_plan
+    from reports.figures.rollup import rollup_rebuild_plan
 
     plan = _plan()
     Rollup.objects.all().delete()
@@ -105,7 +107,7 @@ def rollup_build() -> dict:
 
 def rollup(repeats: int) -> dict:
     """The nightly full rebuild on unchanged figures (compares everything, writes nothing) against the floor."""
-    from reports.rollup import rollup_rebuild_plan
+    from reports.figures.rollup import rollup_rebuild_plan
 
     plan = _plan()
     written = []
@@ -126,7 +128,7 @@ def rollup(repeats: int) -> dict:
 def incremental(repeats: int) -> dict:
     """One approval, then the job it queues (reports.jobs.rollup_indicator) on the indicator with most figures."""
     from reports.jobs import rollup_indicator
-    from reports.services import item_approve
+    from reports.workflow.services import item_approve
 
     plan = _plan()
     office = User.objects.get(username=data.OFFICE)
@@ -144,7 +146,7 @@ def incremental(repeats: int) -> dict:
     runs, written = [], []
     for figure in waiting:
         # The approval queues the job on commit; here it is run by hand so that only the job is timed.
-        with mock.patch("reports.services.rollup_indicator.delay_on_commit"), transaction.atomic():
+        with mock.patch("reports.workflow.services.rollup_after_commit"), transaction.atomic():
             item_approve(user=office, item=figure)
         start = time.perf_counter()
         written.append(rollup_indicator(biggest.pk))
@@ -162,18 +164,20 @@ def incremental(repeats: int) -> dict:
 
 
 def office_client() -> Client:
-    """A test client signed in as the office, as a person would be: password, and the second factor where the portal
+    """A test client signed in as the office (see signed_in_client)."""
+    return signed_in_client(User.objects.get(username=data.OFFICE))
+
+
+def signed_in_client(user: User) -> Client:
+    """A test client signed in as `user`, as a person would be: password, and the second factor where the portal
     asks for one (django-otp: a confirmed authenticator, verified in this session)."""
     client = Client()
-    office = User.objects.get(username=data.OFFICE)
-    client.force_login(office)
+    client.force_login(user)
     if apps.is_installed("django_otp"):
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=office, name="基准测试", defaults={"confirmed": True}
-        )
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="基准测试", defaults={"confirmed": True})
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
@@ -190,7 +194,7 @@ def _urls() -> dict[str, str]:
         .first()
     )
     return {
-        name: reverse(name, args=[biggest.pk]) if name == "indicator_progress" else reverse(name)
+        name: reverse(f"reports:{name}", args=[biggest.pk] if name == "indicator_progress" else [])
         for name in PAGES
     }
 
@@ -288,7 +292,7 @@ def import_file() -> bytes:
     """The unit's downloaded template with every figure filled in: the file a unit sends back."""
     from openpyxl import load_workbook
 
-    from reports.excel import SHEET_FIGURES, sheet_template_xlsx
+    from reports.workflow.excel import SHEET_FIGURES, sheet_template_xlsx
 
     user, unit, period = _import_scope()
     book = load_workbook(io.BytesIO(sheet_template_xlsx(unit=unit, period=period)))
@@ -323,7 +327,7 @@ def _clear_import(unit: Unit, period: Period) -> None:
 def excel_import(repeats: int) -> dict:
     """The whole upload path of a filled template (sheet_import, not a dry run), from a quarter with nothing saved,
     against openpyxl reading the same file and doing nothing else."""
-    from reports.excel import sheet_import
+    from reports.workflow.excel import sheet_import
 
     user, unit, period = _import_scope()
     _clear_import(unit, period)
@@ -353,7 +357,7 @@ def excel_import(repeats: int) -> dict:
 
 
 def excel_import_peak() -> dict:
-    from reports.excel import sheet_import
+    from reports.workflow.excel import sheet_import
 
     user, unit, period = _import_scope()
     _clear_import(unit, period)
@@ -363,6 +367,69 @@ def excel_import_peak() -> dict:
     result = sheet_import(user=user, unit=unit, period=period, content=content, dry_run=False)
     assert result.applied
     return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "before_mb": before}
+
+
+# --- the audit log's export ------------------------------------------------------------------------------------
+
+AUDITOR = "bench_auditor"
+AUDIT_ACTIONS = ("login", "save", "submit", "approve", "import")
+
+
+def _audit_events(rows: int) -> int:
+    """At least `rows` events in the audit log, synthetic ones added as needed (the log is append-only: rows are
+    only ever added, on PostgreSQL not even deleted). Returns how many it holds."""
+    missing = rows - AuditEvent.objects.count()
+    if missing > 0:
+        now = timezone.now()
+        AuditEvent.objects.bulk_create(
+            (
+                AuditEvent(
+                    at=now - datetime.timedelta(seconds=n),
+                    username=f"bench_user{n % 200}",
+                    role=User.Role.REPORTER,
+                    unit=f"基准测试单位{n % 200}",
+                    action=AUDIT_ACTIONS[n % len(AUDIT_ACTIONS)],
+                    object_type="reports.Submission",
+                    object_id=str(n),
+                    object_repr=f"基准指标{n % 400} 2025Q{n % 4 + 1}",
+                    ip=f"10.0.{n % 256}.{n % 250 + 1}",
+                    path=f"/report/bench{n % 200}/2025Q{n % 4 + 1}/",
+                    detail=f"基准测试合成审计记录 {n}",
+                )
+                for n in range(missing)
+            ),
+            batch_size=5_000,
+        )
+    return AuditEvent.objects.count()
+
+
+def audit_export(rows: int, repeats: int = 3) -> dict:
+    """The security auditor downloads the audit log as .xlsx with `rows` events in it (50,000: the export's limit,
+    reports.views.audit.EXPORT_LIMIT), through the test client: the whole request, median of `repeats`."""
+    from reports.views.audit import EXPORT_LIMIT
+
+    stored = _audit_events(rows)
+    auditor = User.objects.filter(username=AUDITOR).first() or User.objects.create_user(
+        AUDITOR, password="x", role=User.Role.AUDITOR
+    )
+    client = signed_in_client(auditor)
+    url = reverse("reports:audit_log")
+    sizes = []
+
+    def download() -> None:
+        response = client.get(url, {"export": "xlsx"})
+        assert response.status_code == 200, response.status_code
+        sizes.append(len(response.content))
+
+    download()  # warm: the connection open, and whatever a first request does once (sealing the rows added above)
+    seconds, runs = _median(download, repeats)
+    return {
+        "rows": min(stored, EXPORT_LIMIT),
+        "seconds": seconds,
+        "runs": runs,
+        "kb": sizes[-1] / 1024,
+        "peak_mb": peak_mb(),
+    }
 
 
 # --- EXPLAIN ---------------------------------------------------------------------------------------------------
@@ -376,7 +443,7 @@ def explain() -> dict:
     period = plan.periods.order_by("-year", "-quarter").first()
     queries = {"floor (city values, hand-written)": (floor_sql(), [plan.pk])}
     try:
-        from reports.rollup import explained_queries
+        from reports.figures.rollup import explained_queries
 
         queries.update(explained_queries(plan=plan))
     except ImportError:

@@ -1,15 +1,14 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""管理后台 for reporting: figures, task reports and reopen requests are shown with their history, never edited
+there (they change only through the workflow's services, with their checks)."""
 
-from targets import admin as targets_admin
-from targets.models import GoalArea, Indicator, Period, WorkPlan
+from django.contrib import admin
+
+from targets.admin import ReadOnlyHistoryAdmin
 
 from .models import ReopenRequest, Submission, TaskReport
-from .standings import standings_refresh
-from .tallies import tally_rebuild
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(ReadOnlyHistoryAdmin):
     """Figures change only through the portal's workflow (with its checks); the admin shows them and their history."""
 
     def has_add_permission(self, request) -> bool:
@@ -46,44 +45,3 @@ class ReopenRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-# --- the plan's admin pages (targets.admin), with what the reports keep from it -------------------------------------
-# After the office saves a plan, a quarter, a goal area (its indicators inline) or an indicator, the stored standings
-# whose target, baseline or thresholds changed are recomputed (a stale one is never shown, but the pages would
-# compute it afresh on every request until the next rollup), and a changed due date recounts the reporting tallies.
-# Registered here, in place of targets.admin's registrations, because targets must not depend on reports.
-for model in (WorkPlan, Period, GoalArea, Indicator):
-    admin.site.unregister(model)
-
-
-class RefreshesStandings:
-    def plan_of(self, obj) -> WorkPlan:
-        return obj if isinstance(obj, WorkPlan) else obj.plan
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        plan = self.plan_of(form.instance)
-        if {"due_days", "due_date_override"} & set(form.changed_data):
-            tally_rebuild(plan=plan)
-        standings_refresh(plan=plan)
-
-
-@admin.register(WorkPlan)
-class WorkPlanAdmin(RefreshesStandings, targets_admin.WorkPlanAdmin):
-    pass
-
-
-@admin.register(Period)
-class PeriodAdmin(RefreshesStandings, targets_admin.PeriodAdmin):
-    pass
-
-
-@admin.register(GoalArea)
-class GoalAreaAdmin(RefreshesStandings, targets_admin.GoalAreaAdmin):
-    pass
-
-
-@admin.register(Indicator)
-class IndicatorAdmin(RefreshesStandings, targets_admin.IndicatorAdmin):
-    pass

@@ -7,4 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("填报与统计")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the audit of report items)
+        from reports.figures.standings import plan_edited_refresh
+        from targets.signals import plan_edited
+
+        plan_edited.connect(plan_edited_refresh, dispatch_uid="reports.plan_edited_refresh")

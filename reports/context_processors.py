@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from .alerts import alert_unread_count
+from reports.alerts.selectors import alert_unread_count
+from targets.periods import portal_now
 
 
 def alerts(request: HttpRequest) -> dict[str, int]:
@@ -17,3 +18,9 @@ def alerts(request: HttpRequest) -> dict[str, int]:
 def demo_mode(request: HttpRequest) -> dict[str, bool]:
     """Whether the portal runs on demo accounts and demo data (演示数据), so every page can say so."""
     return {"demo_mode": bool(getattr(settings, "DEMO_MODE", False))}
+
+
+def portal_clock(request: HttpRequest) -> dict:
+    """`portal_now`, the time on the portal's day (PORTAL_TODAY in the demo), for dates a page prints; called only by a
+    page that prints it."""
+    return {"portal_now": portal_now}

@@ -1,82 +1,84 @@
-"""Celery jobs. Each takes ids, calls one service or selector, and is safe to run twice."""
+"""Celery jobs. Each takes ids, calls one service, and is safe to run twice. Services queue them after commit
+through reports.queue; the nightly ones are in CELERY_BEAT_SCHEDULE (ipcity/settings/base.py)."""
 
+import functools
 from collections import Counter
 
 from celery import shared_task
-from django.core.mail import send_mail
+from django.conf import settings
+from django.utils import translation
 
+from reports.alerts.mail import alerts_send_email, figures_check_mail, office_digest, plan_problems_mail
+from reports.alerts.services import alerts_close_inactive_plans, alerts_refresh
+from reports.documents.services import document_write
+from reports.figures.rollup import rollup_rebuild_indicator, rollup_rebuild_plan
+from reports.workflow.excel.pending import pending_imports_clean
 from targets.models import Indicator, WorkPlan
-from tasks.selectors import plan_problems
-from units.audit import audit
-from units.models import AuditEvent, User
-
-from .alerts import alerts_close_inactive_plans, alerts_refresh, alerts_send_email, office_digest
-from .documents import document_write
-from .integrity import figures_tampered
-from .rollup import rollup_rebuild_indicator, rollup_rebuild_plan
+from units.audit import audit_chain_check
 
 
-@shared_task
+def job(function):
+    """A Celery job that runs in the portal's language (settings.LANGUAGE_CODE), not in that of the request that
+    happened to run it in-process: what it stores for everyone (alert texts, document steps) reads the same
+    whoever triggered it."""
+
+    @functools.wraps(function)
+    def in_portal_language(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return shared_task(in_portal_language)
+
+
+def _active_plans():
+    return WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE)
+
+
+@job
 def plan_check(plan_id: int) -> list[str]:
-    """List what the office still has to complete in a plan, and e-mail it to the office users who have an address."""
-    plan = WorkPlan.objects.get(pk=plan_id)
-    problems = plan_problems(plan=plan)
-    recipients = list(
-        User.objects.filter(role=User.Role.OFFICE, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if problems and recipients:
-        send_mail(
-            subject=f"【待补充】{plan.title}：{len(problems)}项",
-            message="\n".join(f"{n}. {p}" for n, p in enumerate(problems, 1)),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    return problems
+    """List what the office still has to complete in a plan, and e-mail it to the office."""
+    return plan_problems_mail(plan=WorkPlan.objects.get(pk=plan_id))
 
 
-@shared_task
+@job
 def plan_check_all() -> int:
     """The nightly check of every active plan; returns how many plans were checked."""
-    plan_ids = list(WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE).values_list("pk", flat=True))
+    plan_ids = list(_active_plans().values_list("pk", flat=True))
     for plan_id in plan_ids:
         plan_check.delay(plan_id)
     return len(plan_ids)
 
 
-@shared_task
+@job
 def rollup_indicator(indicator_id: int) -> int:
     """Rebuild one indicator's rollup (queued after an approval or a reopen commits). Returns rows written."""
     indicator = Indicator.objects.filter(pk=indicator_id).first()
     return rollup_rebuild_indicator(indicator=indicator) if indicator else 0
 
 
-@shared_task
+@job
 def rollup_all() -> int:
     """The nightly rebuild of every active plan's rollups. Returns rows written (0 when all were up to date)."""
-    return sum(
-        rollup_rebuild_plan(plan=plan) for plan in WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE)
-    )
+    return sum(rollup_rebuild_plan(plan=plan) for plan in _active_plans())
 
 
-@shared_task
+@job
 def alerts_refresh_all() -> dict[str, int]:
     """Refresh every active plan's alerts and e-mail the new ones; close the alerts of plans no longer active.
     Safe to run twice (or twice at once). Returns the summed counts of alerts_refresh, "emailed" and "retired"."""
     totals: Counter[str] = Counter()
-    for plan in WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE):
+    for plan in _active_plans():
         totals.update(alerts_refresh(plan=plan))
         totals["emailed"] += alerts_send_email(plan=plan)
     totals["retired"] = alerts_close_inactive_plans()
     return dict(totals)
 
 
-@shared_task
+@job
 def alerts_refresh_plan(plan_id: int) -> dict[str, int]:
-    """Refresh one plan's alerts and e-mail the new ones, queued when a user's action changes a cause at once (an
-    instruction written or answered) rather than at the next scheduled refresh."""
-    plan = WorkPlan.objects.filter(pk=plan_id, status=WorkPlan.Status.ACTIVE).first()
+    """Refresh one plan's alerts and e-mail the new ones, queued when a user's action changes a cause at once (a
+    sheet submitted, an instruction written or answered) rather than at the next scheduled refresh."""
+    plan = _active_plans().filter(pk=plan_id).first()
     if plan is None:
         return {}
     totals = alerts_refresh(plan=plan)
@@ -84,43 +86,32 @@ def alerts_refresh_plan(plan_id: int) -> dict[str, int]:
     return totals
 
 
-@shared_task
+@job
 def office_digest_all() -> int:
     """The office's daily digest for every active plan. Returns how many digests had something to report."""
-    return sum(
-        office_digest(plan=plan) is not None
-        for plan in WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE)
-    )
+    return sum(office_digest(plan=plan) is not None for plan in _active_plans())
 
 
-@shared_task
+@job
 def document_generate(document_id: int) -> str:
     """Write a document the office asked for (季度通报, 实施情况评估), recording progress as it goes."""
     return document_write(document_id=document_id)
 
 
-@shared_task
+@job
 def figures_check() -> int:
-    """The nightly integrity check: every approved figure against its checksum. A mismatch goes into the audit
-    log (for the auditor) and to the office by e-mail. Returns the number of figures that do not match."""
-    tampered = figures_tampered()
-    if tampered:
-        listed = "\n".join(f"{figure}（编号 {figure.pk}）" for figure in tampered)
-        audit(
-            action="integrity",
-            result=AuditEvent.Result.FAILURE,
-            detail=f"{len(tampered)}项校验不符：\n{listed}"[:5000],
-        )
-        recipients = list(
-            User.objects.filter(role=User.Role.OFFICE, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        if recipients:
-            send_mail(
-                subject=f"【数据校验】{len(tampered)}项已审核数据校验码不符",
-                message=listed,
-                from_email=None,
-                recipient_list=recipients,
-            )
-    return len(tampered)
+    """The nightly integrity check of every approved figure; a mismatch is audited and e-mailed to the office.
+    Returns the number of figures that do not match."""
+    return figures_check_mail()
+
+
+@job
+def pending_imports_clean_all() -> int:
+    """The nightly clean-up of uploaded Excel files previewed and never confirmed. Returns how many were deleted."""
+    return pending_imports_clean()
+
+
+@job
+def audit_chain_check_all() -> bool:
+    """The nightly check of the audit log's hash chain (units.audit_chain). Returns whether it is intact."""
+    return audit_chain_check().intact

@@ -1,11 +1,38 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AreaResponsibility, GoalArea, Indicator, Period, WorkPlan
+from .signals import plan_edited
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """An admin whose history (django-simple-history) is read, never written: its "revert" form shows no button and
+    refuses a POST, so no earlier version is saved back around the checks of the portal's services."""
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("修改记录只能查看，不能恢复"))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class TellsPlanEdited:
+    """After a save, tells the apps built on the plan (targets.signals.plan_edited) which plan was edited."""
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        instance = form.instance
+        plan = instance if isinstance(instance, WorkPlan) else instance.plan
+        changed = {"due_days", "due_date_override"} & set(form.changed_data)
+        plan_edited.send(sender=type(instance), plan=plan, due_dates_changed=bool(changed))
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(TellsPlanEdited, admin.ModelAdmin):
     list_display = ("__str__", "plan", "due_date", "due_date_override")
     list_filter = ("plan",)
     fields = ("plan", "year", "quarter", "due_date_override")
@@ -16,7 +43,7 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkPlan)
-class WorkPlanAdmin(admin.ModelAdmin):
+class WorkPlanAdmin(TellsPlanEdited, admin.ModelAdmin):
     list_display = ("title", "start", "end", "status", "due_days")
     list_filter = ("status",)
     search_fields = ("title",)
@@ -43,7 +70,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(GoalArea)
-class GoalAreaAdmin(admin.ModelAdmin):
+class GoalAreaAdmin(TellsPlanEdited, admin.ModelAdmin):
     list_display = ("number", "headline", "name", "plan")
     list_filter = ("plan",)
     fields = ("plan", "number", "name", "headline", "text", "position")
@@ -51,7 +78,7 @@ class GoalAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(TellsPlanEdited, ReadOnlyHistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -68,7 +95,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_select_related = ("area",)
     filter_horizontal = ("reporting_units",)
     fieldsets = (
-        (None, {"fields": ("plan", "area", "code", "name", "uom", "position")}),
+        (None, {"fields": ("plan", "area", "code", "name", "uom", "decimals", "position")}),
         (
             "目标",
             {

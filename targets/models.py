@@ -197,6 +197,17 @@ class Indicator(models.Model):
     code = models.CharField(_("编号"), max_length=30)
     name = models.CharField(_("指标名称"), max_length=200)
     uom = models.CharField(_("计量单位"), max_length=20)
+    # How a figure of this indicator is written: a count of things takes none, an amount or a density as the plan
+    # writes it. Left empty it follows from the unit of measure (reports.workflow.validation.figure_places).
+    decimals = models.PositiveSmallIntegerField(
+        _("小数位数"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(4)],
+        help_text=_(
+            "填报时最多可填的小数位数（0–4）。留空则按计量单位确定：户、件、个、人等计数只能填整数，其他最多2位小数"
+        ),
+    )
     kind = models.CharField(_("目标类型"), max_length=20, choices=Kind.choices)
     direction = models.CharField(
         _("方向"), max_length=10, choices=Direction.choices, default=Direction.INCREASE

@@ -2,25 +2,10 @@
 
 import datetime
 
-from django.conf import settings
-from django.utils import timezone
+# The portal's clock (units.clock), re-exported: the reporting calendar's callers read "today" here.
+from units.clock import portal_now, portal_today  # noqa: F401
 
 QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
-
-
-def portal_today() -> datetime.date:
-    """Today in Asia/Shanghai, or the date in the PORTAL_TODAY setting (tests and the demo stand anywhere)."""
-    if settings.PORTAL_TODAY:
-        return datetime.date.fromisoformat(settings.PORTAL_TODAY)
-    return timezone.localdate()
-
-
-def portal_now() -> datetime.datetime:
-    """Now, on the portal's today: the real time unless PORTAL_TODAY moves the calendar (tests, demo data)."""
-    now = timezone.localtime()
-    if settings.PORTAL_TODAY:
-        return now.replace(**dict(zip(("year", "month", "day"), portal_today().timetuple()[:3], strict=True)))
-    return now
 
 
 def quarter_of(day: datetime.date) -> tuple[int, int]:

@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 import docx
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024  # a plan is tens of kilobytes; a 5 MB .docx already carries pictures
 MAX_UNPACKED = 50 * 1024 * 1024  # a .docx is a zip: refuse one that would unpack to more than this
@@ -16,10 +17,11 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 def plan_text_read(*, name: str, content: bytes) -> str:
     """The text of an uploaded plan file. Raises ValidationError saying what to fix."""
     if not content:
-        raise ValidationError("文件是空的，请重新选择方案文件")
+        raise ValidationError(_("文件是空的，请重新选择方案文件"))
     if len(content) > MAX_BYTES:
         raise ValidationError(
-            f"文件超过{MAX_BYTES // 1024 // 1024}MB，方案文本一般不会这么大，请确认选对了文件"
+            _("文件超过%(mb)dMB，方案文本一般不会这么大，请确认选对了文件")
+            % {"mb": MAX_BYTES // 1024 // 1024}
         )
     suffix = PurePath(name).suffix.lower()
     if suffix == ".docx":
@@ -27,8 +29,8 @@ def plan_text_read(*, name: str, content: bytes) -> str:
     if suffix == ".txt":
         return _decoded(content)
     if suffix == ".doc":
-        raise ValidationError("不支持旧版 Word（.doc）文件，请在 Word 中“另存为” .docx 后重新上传")
-    raise ValidationError("请上传 .txt 或 .docx 格式的方案文本")
+        raise ValidationError(_("不支持旧版 Word（.doc）文件，请在 Word 中“另存为” .docx 后重新上传"))
+    raise ValidationError(_("请上传 .txt 或 .docx 格式的方案文本"))
 
 
 def _decoded(content: bytes) -> str:
@@ -37,7 +39,7 @@ def _decoded(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError("无法识别文件的文字编码，请用记事本打开后“另存为”UTF-8 编码再上传")
+    raise ValidationError(_("无法识别文件的文字编码，请用记事本打开后“另存为”UTF-8 编码再上传"))
 
 
 def _docx_text(content: bytes) -> str:
@@ -45,10 +47,12 @@ def _docx_text(content: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise ValidationError("Word 文件解压后过大，请确认文件是否正确")
+                raise ValidationError(_("Word 文件解压后过大，请确认文件是否正确"))
         document = docx.Document(io.BytesIO(content))
     except ValidationError:
         raise
     except Exception as error:  # python-docx raises zip, XML and key errors for a damaged or renamed file
-        raise ValidationError("文件不是有效的 Word（.docx）文档，请在 Word 中打开确认后重新保存") from error
+        raise ValidationError(
+            _("文件不是有效的 Word（.docx）文档，请在 Word 中打开确认后重新保存")
+        ) from error
     return "\n".join(paragraph.text for paragraph in document.paragraphs)

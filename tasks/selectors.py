@@ -1,9 +1,11 @@
 """Reads of the plan's structure: the export form, and what a unit answers for."""
 
 import json
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
 from units.models import Unit, UnitGroup
@@ -158,6 +160,20 @@ def tasks_for_unit(*, unit: Unit, plan: WorkPlan) -> QuerySet[Task]:
     )
 
 
+def units_by_task(*, plan: WorkPlan) -> dict[int, set[int]]:
+    """Task id → the ids of the units it names, directly or through a group (expanded to its members), for every
+    task and safeguard of the plan. Two queries."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for group_id, unit_id in UnitGroup.members.through.objects.values_list("unitgroup_id", "unit_id"):
+        members[group_id].append(unit_id)
+    units: dict[int, set[int]] = defaultdict(set)
+    for task_id, unit_id, group_id in TaskResponsibility.objects.filter(task__plan=plan).values_list(
+        "task_id", "unit_id", "group_id"
+    ):
+        units[task_id].update([unit_id] if unit_id else members[group_id])
+    return dict(units)
+
+
 def indicators_for_unit(*, unit: Unit, plan: WorkPlan) -> QuerySet[Indicator]:
     """Indicators of the goal areas and tasks this unit answers for, directly or through a group."""
     area_ids = AreaResponsibility.objects.filter(_answers_for(unit), area__plan=plan).values("area_id")
@@ -194,17 +210,25 @@ def plan_problems(*, plan: WorkPlan) -> list[str]:
     )
     for indicator in incomplete:
         if indicator.kind == Indicator.Kind.RELATIVE and indicator.baseline_value is None:
-            when = indicator.baseline_date.isoformat() if indicator.baseline_date else "日期未定"
-            problems.append(f"指标 {indicator.code} {indicator.name}：目标相对基线，需填写基线值（{when}）")
+            when = indicator.baseline_date.isoformat() if indicator.baseline_date else _("日期未定")
+            problems.append(
+                _("指标 %(code)s %(name)s：目标相对基线，需填写基线值（%(when)s）")
+                % {"code": indicator.code, "name": indicator.name, "when": when}
+            )
     unreported = [i.code for i in incomplete if not i.reporters]
     if unreported:
-        problems.append(f"{len(unreported)}项指标未指定由哪些单位报送：{'、'.join(unreported)}")
+        problems.append(
+            _("%(n)d项指标未指定由哪些单位报送：%(codes)s")
+            % {"n": len(unreported), "codes": "、".join(unreported)}
+        )
     for task in Task.objects.filter(plan=plan, responsibilities__isnull=True):
-        problems.append(f"{task.code} {task.title}：方案未写明责任单位")
+        problems.append(
+            _("%(code)s %(title)s：方案未写明责任单位") % {"code": task.code, "title": task.title}
+        )
     for group in UnitGroup.objects.filter(members__isnull=True):
-        problems.append(f"单位组“{group.name}”没有成员")
+        problems.append(_("单位组“%(name)s”没有成员") % {"name": group.name})
     for unit in Unit.objects.filter(needs_review=True):
-        problems.append(f"单位“{unit.name}”是从方案文本识别出的新单位，需确认")
+        problems.append(_("单位“%(name)s”是从方案文本识别出的新单位，需确认") % {"name": unit.name})
     return problems
 
 
@@ -220,7 +244,7 @@ def draft_outline(*, draft) -> dict:
             (e, "") if isinstance(e, str) else (e["name"], e.get("role", "")) for e in item["responsible"]
         ]
         return [
-            (name, {"lead": "牵头", "support": "配合"}.get(role, ""), name in new_names)
+            (name, {"lead": _("牵头"), "support": _("配合")}.get(role, ""), name in new_names)
             for name, role in entries
         ]
 

@@ -1,26 +1,21 @@
-"""Writes for the plan's structure: loading a whole plan from its structured form, and importing a plan from its
-official text (read, corrected by the office, confirmed, opened for reporting)."""
+"""Writes for the plan's structure: loading a whole plan from its structured form, who reports what by default,
+and opening a plan for reporting. Importing a plan from its text is in tasks.drafts."""
 
 import datetime
-from dataclasses import asdict
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
-from targets.periods import portal_now
 from targets.services import indicator_set_reporting, periods_ensure
-from units.audit import audit
 from units.models import Responsibility, Unit, User
-from units.selectors import group_by_name, unit_by_name, unit_registry_data
+from units.selectors import group_by_name, unit_by_name
 from units.services import group_upsert, unit_upsert
 
-from .documents import plan_text_read
-from .models import PlanDraft, Section, Task, TaskIndicator, TaskResponsibility
-from .plantext import ParseResult, plan_parse
+from .models import Section, Task, TaskIndicator, TaskResponsibility
 
 INDICATOR_FIELDS = ("code", "name", "uom", "kind", "direction", "comparison")
 
@@ -38,9 +33,13 @@ def _responsibilities(entries: list[str | dict]) -> list[dict]:
         group = group_by_name(name=name)
         unit = None if group else unit_by_name(name=name)
         if not (group or unit):
-            raise ValidationError(f"责任单位“{name}”不是已知的单位或单位组，请先在单位表中添加")
+            raise ValidationError(
+                _("责任单位“%(name)s”不是已知的单位或单位组，请先在单位表中添加") % {"name": name}
+            )
         if role not in Responsibility.Role.values:
-            raise ValidationError(f"责任单位“{name}”的责任方式“{role}”无效")
+            raise ValidationError(
+                _("责任单位“%(name)s”的责任方式“%(role)s”无效") % {"name": name, "role": role}
+            )
         rows.append({"unit": unit, "group": group, "position": position, "role": role})
     return rows
 
@@ -92,7 +91,9 @@ def _indicator(*, plan: WorkPlan, area: GoalArea | None, data: dict, position: i
     try:
         indicator.full_clean(exclude=["plan", "area"])
     except ValidationError as error:
-        raise ValidationError([f"指标 {data['code']}：{text}" for text in _labelled(error)]) from error
+        raise ValidationError(
+            [_("指标 %(code)s：%(text)s") % {"code": data["code"], "text": text} for text in _labelled(error)]
+        ) from error
     indicator.save()
     return indicator
 
@@ -107,7 +108,9 @@ def plan_import(*, data: dict, source_text: str = "", status: str = WorkPlan.Sta
     meta = data["plan"]
     start, end = datetime.date.fromisoformat(meta["start"]), datetime.date.fromisoformat(meta["end"])
     if WorkPlan.objects.filter(title=meta["title"], start=start).exists():
-        raise ValidationError(f"方案《{meta['title']}》（{start}起）已存在")
+        raise ValidationError(
+            _("方案《%(title)s》（%(start)s起）已存在") % {"title": meta["title"], "start": start}
+        )
 
     for position, unit in enumerate(data.get("units", [])):
         if unit.get("needs_review"):
@@ -126,7 +129,10 @@ def plan_import(*, data: dict, source_text: str = "", status: str = WorkPlan.Sta
         members = [unit_by_name(name=name) for name in group["members"]]
         if None in members:
             missing = [n for n, m in zip(group["members"], members, strict=True) if m is None]
-            raise ValidationError(f"单位组“{group['name']}”的成员不存在：{'、'.join(missing)}")
+            raise ValidationError(
+                _("单位组“%(group)s”的成员不存在：%(missing)s")
+                % {"group": group["name"], "missing": "、".join(missing)}
+            )
         group_upsert(name=group["name"], members=members, note=group.get("note", ""), position=position)
 
     plan = WorkPlan(
@@ -177,7 +183,7 @@ def _expand(names: list[str]) -> list[Unit]:
         group = group_by_name(name=name)
         found = list(group.members.all()) if group else [unit_by_name(name=name)]
         if None in found:
-            raise ValidationError(f"报送单位“{name}”不是已知的单位或单位组")
+            raise ValidationError(_("报送单位“%(name)s”不是已知的单位或单位组") % {"name": name})
         units.update((unit.pk, unit) for unit in found)
     return list(units.values())
 
@@ -191,7 +197,7 @@ def plan_apply_completions(*, plan: WorkPlan, data: dict) -> None:
     for code, reporting in data.get("reporting", {}).items():
         indicator = Indicator.objects.filter(plan=plan, code=code).first()
         if indicator is None:
-            raise ValidationError(f"补充信息中的指标 {code} 不在方案中")
+            raise ValidationError(_("补充信息中的指标 %(code)s 不在方案中") % {"code": code})
         indicator_set_reporting(
             indicator=indicator,
             units=_expand(reporting["units"]),
@@ -219,7 +225,9 @@ def _task(*, plan: WorkPlan, section: Section | None, kind: str, data: dict, pos
         if ind_data.get("ref"):
             referenced = Indicator.objects.filter(plan=plan, code=ind_data["ref"]).first()
             if referenced is None:
-                raise ValidationError(f"任务{task.code}引用的指标{ind_data['ref']}不存在")
+                raise ValidationError(
+                    _("任务%(task)s引用的指标%(ref)s不存在") % {"task": task.code, "ref": ind_data["ref"]}
+                )
             TaskIndicator.objects.create(
                 task=task,
                 indicator=referenced,
@@ -238,126 +246,9 @@ def _task(*, plan: WorkPlan, section: Section | None, kind: str, data: dict, pos
 # Plans read from their text (tasks.plantext): upload, correct, confirm, open for reporting.
 
 
-def _check_office(user: User) -> None:
+def check_office(user: User) -> None:
     if not (user.is_authenticated and user.role == User.Role.OFFICE):
-        raise PermissionDenied("只有领导小组办公室可以导入和开放工作方案")
-
-
-def plan_read(*, name: str, content: bytes, completions: dict | None = None) -> tuple[str, ParseResult]:
-    """The text of an uploaded plan file and what the parser reads from it; without completions its unit names are
-    matched against the portal's units. Raises ValidationError for a file that is not a plan."""
-    text = plan_text_read(name=name, content=content)
-    result = plan_parse(text, completions=completions if completions is not None else unit_registry_data())
-    if not result.plan["areas"] and not result.plan["sections"]:
-        raise ValidationError(
-            "没有识别出目标和任务：请确认上传的是工作方案正文（含“主要目标”“主要工作”等部分）"
-        )
-    return text, result
-
-
-@transaction.atomic
-def plan_draft_create(*, user: User, name: str, content: bytes, completions: dict | None = None) -> PlanDraft:
-    """Read an uploaded plan into a draft for the office to check. Raises ValidationError for a bad file."""
-    _check_office(user)
-    text, result = plan_read(name=name, content=content, completions=completions)
-    return PlanDraft.objects.create(
-        file_name=PurePath(name).name[:200],
-        source_text=text,
-        data=result.plan,
-        warnings=[asdict(w) for w in result.warnings],
-        uploaded_by=user,
-        uploaded_at=portal_now(),
-    )
-
-
-def _draft_locked(draft: PlanDraft, expected_version: int | None) -> PlanDraft:
-    locked = PlanDraft.objects.select_for_update().get(pk=draft.pk)
-    if locked.status != PlanDraft.Status.PENDING:
-        raise ValidationError(f"此识别稿{locked.get_status_display()}，不能再修改")
-    if expected_version is not None and locked.version != expected_version:
-        raise ValidationError("别人刚刚修改过此识别稿，您的修改未保存。请刷新页面，在最新内容上重新修改")
-    return locked
-
-
-def _rename_responsible(data: dict, old: str, new: str) -> None:
-    items = data["areas"] + [t for s in data["sections"] for t in s["tasks"]] + data["safeguards"]
-    for item in items:
-        item["responsible"] = [
-            (new if entry == old else entry)
-            if isinstance(entry, str)
-            else ({**entry, "name": new} if entry["name"] == old else entry)
-            for entry in item["responsible"]
-        ]
-
-
-def draft_indicators(data: dict) -> list[dict]:
-    """The indicators of a draft that carry their own target (a task's reference to a goal indicator does not)."""
-    tasks = [t for s in data["sections"] for t in s["tasks"]]
-    return [i for a in data["areas"] for i in a["indicators"]] + [
-        i for t in tasks for i in t["indicators"] if not i.get("ref")
-    ]
-
-
-@transaction.atomic
-def plan_draft_update(
-    *, user: User, draft: PlanDraft, changes: dict, expected_version: int | None
-) -> PlanDraft:
-    """Apply the office's corrections: {"plan": {title, start, end}, "units": {code: {"existing": name} or
-    {"name", "full_name", "kind"}}, "indicators": {index: {name, kind, comparison, target, uom}}}. A new unit mapped
-    to an existing one disappears and its name is replaced wherever the plan names it; a renamed one is renamed
-    everywhere. Refuses an edit based on an older version."""
-    _check_office(user)
-    draft = _draft_locked(draft, expected_version)
-    data = draft.data
-    data["plan"].update(changes.get("plan", {}))
-    settled: set[str] = set()  # names mapped to an existing unit: their warnings are answered
-    for code, change in changes.get("units", {}).items():
-        unit = next((u for u in data["units"] if u["code"] == code and u.get("needs_review")), None)
-        if unit is None:
-            continue
-        if change.get("existing"):
-            data["units"].remove(unit)
-            _rename_responsible(data, unit["name"], change["existing"])
-            settled.add(unit["name"])
-            continue
-        if change.get("name") and change["name"] != unit["name"]:
-            _rename_responsible(data, unit["name"], change["name"])
-        unit.update({key: value for key, value in change.items() if key in ("name", "full_name", "kind")})
-    indicators = draft_indicators(data)
-    for index, change in changes.get("indicators", {}).items():
-        indicators[int(index)].update(change)
-    settled |= {f"uom:{i['code']}" for i in indicators if i["uom"]}
-    draft.warnings = [w for w in draft.warnings if not _settled(w, settled)]
-    draft.data, draft.version = data, draft.version + 1
-    draft.save(update_fields=["data", "warnings", "version"])
-    return draft
-
-
-def _settled(warning: dict, settled: set[str]) -> bool:
-    """A warning the office's corrections answer: about a name now mapped to a unit, or a unit of measure filled."""
-    if warning.get("subject"):
-        return warning["subject"] in settled
-    return any(f"“{name}”" in warning["message"] for name in settled)
-
-
-@transaction.atomic
-def plan_draft_confirm(*, user: User, draft: PlanDraft, expected_version: int | None = None) -> WorkPlan:
-    """Create the plan (in draft: not yet open for reporting) from the checked structure. All or nothing."""
-    _check_office(user)
-    draft = _draft_locked(draft, expected_version)
-    plan = plan_import(data=draft.data, source_text=draft.source_text, status=WorkPlan.Status.DRAFT)
-    draft.status, draft.plan = PlanDraft.Status.CONFIRMED, plan
-    draft.save(update_fields=["status", "plan"])
-    audit(action="import", user=user, obj=plan, detail=f"从原文导入方案（识别稿 {draft.file_name}）")
-    return plan
-
-
-@transaction.atomic
-def plan_draft_discard(*, user: User, draft: PlanDraft) -> None:
-    _check_office(user)
-    draft = _draft_locked(draft, None)
-    draft.status = PlanDraft.Status.DISCARDED
-    draft.save(update_fields=["status"])
+        raise PermissionDenied(_("只有领导小组办公室可以导入和开放工作方案"))
 
 
 def _units_named(rows) -> tuple[list[Unit], list[Unit]]:
@@ -381,7 +272,7 @@ def plan_reporting_defaults(*, user: User, plan: WorkPlan) -> int:
     area's or its task's): a figure the city sums comes from each county and zone among them (all of them when
     there are none); any other comes from the lead unit (the first city-level one when no lead is named). The
     office adjusts the result in 管理后台 › 指标. Returns how many indicators were set."""
-    _check_office(user)
+    check_office(user)
     done = 0
     indicators = Indicator.objects.filter(plan=plan, reporting_units__isnull=True).select_related("area")
     for indicator in indicators:
@@ -414,14 +305,17 @@ def plan_reporting_defaults(*, user: User, plan: WorkPlan) -> int:
 def plan_open(*, user: User, plan: WorkPlan) -> bool:
     """Open a draft plan for reporting (its quarters exist from its creation). Returns False when already open.
     Raises ValidationError while an indicator has no one to report it: it would never be measured."""
-    _check_office(user)
+    check_office(user)
     plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != WorkPlan.Status.DRAFT:
         return False
     unreported = Indicator.objects.filter(plan=plan, reporting_units__isnull=True).count()
     if unreported:
         raise ValidationError(
-            f"还有{unreported}项指标没有指定报送单位，开放后无人填报。请先点击“按责任单位预设报送单位”或在管理后台指定"
+            _(
+                "还有%(n)d项指标没有指定报送单位，开放后无人填报。请先点击“按责任单位预设报送单位”或在管理后台指定"
+            )
+            % {"n": unreported}
         )
     plan.status = WorkPlan.Status.ACTIVE
     plan.save(update_fields=["status"])

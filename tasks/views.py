@@ -2,29 +2,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from targets.models import WorkPlan
 from units.models import User
 
+from .drafts import plan_draft_confirm, plan_draft_create, plan_draft_discard, plan_draft_update
 from .forms import PlanDraftForm, PlanUploadForm
-from .models import PlanDraft, Task
-from .selectors import RESPONSIBLE, draft_outline, plan_current, plan_problems, plan_structure
-from .services import (
-    plan_draft_confirm,
-    plan_draft_create,
-    plan_draft_discard,
-    plan_draft_update,
-    plan_open,
-    plan_reporting_defaults,
-)
+from .models import PlanDraft
+from .selectors import draft_outline, plan_current, plan_problems, plan_structure
+from .services import plan_open, plan_reporting_defaults
 
 
 def plan_overview(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
     plan = get_object_or_404(WorkPlan, pk=plan_id) if plan_id else plan_current()
-    if plan is None:
-        raise Http404("还没有工作方案")
     is_office = request.user.role == User.Role.OFFICE
+    # A draft is the office's working copy, not yet the plan: to everyone else it does not exist.
+    if plan is None or (plan.status == WorkPlan.Status.DRAFT and not is_office):
+        raise Http404(_("还没有工作方案"))
     return render(
         request,
         "tasks/plan_overview.html",
@@ -38,27 +34,12 @@ def plan_overview(request: HttpRequest, plan_id: int | None = None) -> HttpRespo
     )
 
 
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(Task.objects.select_related("plan", "section"), pk=pk)
-    return render(
-        request,
-        "tasks/task_detail.html",
-        {
-            "task": task,
-            "responsibilities": task.responsibilities.select_related(*RESPONSIBLE).prefetch_related(
-                "group__members"
-            ),
-            "links": task.task_indicators.select_related("indicator__area"),
-        },
-    )
-
-
 # Importing a plan from its text: upload → check and correct → confirm → open for reporting.
 
 
 def _office_only(request: HttpRequest) -> None:
     if request.user.role != User.Role.OFFICE:
-        raise PermissionDenied("只有领导小组办公室可以导入工作方案")
+        raise PermissionDenied(_("只有领导小组办公室可以导入工作方案"))
 
 
 def plan_upload(request: HttpRequest) -> HttpResponse:
@@ -71,7 +52,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
-            return redirect("plan_draft", pk=draft.pk)
+            return redirect("tasks:plan_draft", pk=draft.pk)
     drafts = PlanDraft.objects.filter(status=PlanDraft.Status.PENDING).select_related("uploaded_by")
     return render(request, "tasks/plan_upload.html", {"form": form, "drafts": drafts})
 
@@ -80,13 +61,13 @@ def plan_draft(request: HttpRequest, pk: int) -> HttpResponse:
     _office_only(request)
     draft = get_object_or_404(PlanDraft, pk=pk)
     if draft.status == PlanDraft.Status.CONFIRMED and draft.plan_id:
-        return redirect("plan_detail", plan_id=draft.plan_id)
+        return redirect("tasks:plan_detail", plan_id=draft.plan_id)
     form = PlanDraftForm(request.POST or None, draft=draft)
     action = request.POST.get("action", "save")
     if request.method == "POST" and action == "discard":
         plan_draft_discard(user=request.user, draft=draft)
-        messages.success(request, "已放弃此识别稿")
-        return redirect("plan_upload")
+        messages.success(request, _("已放弃此识别稿"))
+        return redirect("tasks:plan_upload")
     if request.method == "POST" and form.is_valid():
         try:
             draft = plan_draft_update(
@@ -99,14 +80,15 @@ def plan_draft(request: HttpRequest, pk: int) -> HttpResponse:
                 plan = plan_draft_confirm(user=request.user, draft=draft, expected_version=draft.version)
                 messages.success(
                     request,
-                    f"已建立方案《{plan.title}》（草稿）。请补充基线值和各指标的报送单位，然后点击“开放填报”。",
+                    _("已建立方案《%(title)s》（草稿）。请补充基线值和各指标的报送单位，然后点击“开放填报”。")
+                    % {"title": plan.title},
                 )
-                return redirect("plan_detail", plan_id=plan.pk)
+                return redirect("tasks:plan_detail", plan_id=plan.pk)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            form.add_error(None, error)  # one about a field (the title) goes to that field
         else:
-            messages.success(request, "修改已保存")
-            return redirect("plan_draft", pk=draft.pk)
+            messages.success(request, _("修改已保存"))
+            return redirect("tasks:plan_draft", pk=draft.pk)
     return render(
         request, "tasks/plan_draft.html", {"draft": draft, "form": form, **draft_outline(draft=draft)}
     )
@@ -118,10 +100,10 @@ def plan_open_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(WorkPlan, pk=plan_id)
     try:
         if plan_open(user=request.user, plan=plan):
-            messages.success(request, f"《{plan.title}》已开放填报")
+            messages.success(request, _("《%(title)s》已开放填报") % {"title": plan.title})
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-    return redirect("plan_detail", plan_id=plan.pk)
+    return redirect("tasks:plan_detail", plan_id=plan.pk)
 
 
 @require_POST
@@ -131,8 +113,8 @@ def plan_reporting_defaults_view(request: HttpRequest, plan_id: int) -> HttpResp
     done = plan_reporting_defaults(user=request.user, plan=plan)
     messages.success(
         request,
-        f"已为{done}项指标预设报送单位（按方案写明的责任单位），请在管理后台核对调整"
+        _("已为%(n)d项指标预设报送单位（按方案写明的责任单位），请在管理后台核对调整") % {"n": done}
         if done
-        else "没有需要预设的指标",
+        else _("没有需要预设的指标"),
     )
-    return redirect("plan_detail", plan_id=plan.pk)
+    return redirect("tasks:plan_detail", plan_id=plan.pk)

@@ -7,23 +7,20 @@ from django.test import Client
 from django.urls import reverse
 
 from reports.models import Evidence, Status, Submission
-from reports.services import figure_save, item_submit
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_submit
 from tests.conftest import PASSWORD
 from units.models import AuditEvent, User
 
 from .reports.factories import indicator, period
+
+pytestmark = pytest.mark.usefixtures("in_2024q1")
 
 
 @pytest.fixture
 def browser():
     """A client that checks CSRF tokens as a real browser session would be checked."""
     return Client(enforce_csrf_checks=True)
-
-
-@pytest.fixture
-def jingyang(settings, make_user):
-    settings.PORTAL_TODAY = "2024-01-05"
-    return make_user("jy-c", User.Role.REPORTER, "jingyang")
 
 
 def assert_refused_as_forged(response, user: User) -> None:
@@ -36,7 +33,7 @@ def test_a_sheet_posted_without_a_token_is_refused(browser, plan, jingyang):
     assert browser.login(username=jingyang.username, password=PASSWORD)
     one = indicator(plan, "1.1").pk
     response = browser.post(
-        reverse("sheet", args=["jingyang", "2023Q4"]), {f"f{one}-value": "61", f"f{one}-version": "0"}
+        reverse("reports:sheet", args=["jingyang", "2023Q4"]), {f"f{one}-value": "61", f"f{one}-version": "0"}
     )
     assert_refused_as_forged(response, jingyang)
     assert not Submission.objects.exists()
@@ -49,7 +46,7 @@ def test_a_review_act_posted_without_a_token_is_refused(browser, plan, jingyang,
     )  # fmt: skip
     item_submit(user=jingyang, item=figure)
     assert browser.login(username=office_user.username, password=PASSWORD)
-    response = browser.post(reverse("review_act"), {"action": "approve", "figure": [figure.pk]})
+    response = browser.post(reverse("reports:review_act"), {"action": "approve", "figure": [figure.pk]})
     assert_refused_as_forged(response, office_user)
     figure.refresh_from_db()
     assert figure.status == Status.SUBMITTED
@@ -57,7 +54,7 @@ def test_a_review_act_posted_without_a_token_is_refused(browser, plan, jingyang,
 
 def test_an_upload_posted_without_a_token_is_refused(browser, plan, jingyang):
     assert browser.login(username=jingyang.username, password=PASSWORD)
-    url = reverse("item_detail", args=["jingyang", "2023Q4", "figure", indicator(plan, "1.1").pk])
+    url = reverse("reports:item_detail", args=["jingyang", "2023Q4", "figure", indicator(plan, "1.1").pk])
     response = browser.post(url, {"action": "upload", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")})
     assert_refused_as_forged(response, jingyang)
     assert not Evidence.objects.exists() and not Submission.objects.exists()
@@ -66,7 +63,7 @@ def test_an_upload_posted_without_a_token_is_refused(browser, plan, jingyang):
 def test_with_the_pages_token_the_same_sheet_post_is_accepted(browser, plan, jingyang):
     """The control: the refusals above are the missing token's, not the request's."""
     assert browser.login(username=jingyang.username, password=PASSWORD)
-    url = reverse("sheet", args=["jingyang", "2023Q4"])
+    url = reverse("reports:sheet", args=["jingyang", "2023Q4"])
     token = browser.get(url).context["csrf_token"]
     one = indicator(plan, "1.1").pk
     response = browser.post(

@@ -13,12 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
 
-from reports.excel import SHEET_FIGURES, sheet_import, sheet_template_xlsx
 from reports.models import Status, Submission, TaskReport
-from tests.conftest import PASSWORD
+from reports.workflow.excel import SHEET_FIGURES, sheet_import, sheet_template_xlsx
 from units.models import Unit, User
 
 from .reports.factories import indicator, period, task
+
+pytestmark = pytest.mark.usefixtures("in_2024q1")
 
 PROJECT_APPS = ("units", "targets", "tasks", "reports")
 
@@ -52,7 +53,7 @@ def test_every_admin_and_model_form_names_its_fields(db):
     a reviewer) is never editable by accident. The project's own forms are plain Forms today; a ModelForm added
     later is held to the same rule."""
     superuser = User(username="root", is_superuser=True, is_staff=True, is_active=True)
-    request = RequestFactory().get("/admin/")
+    request = RequestFactory().get(reverse("admin:index"))
     request.user = superuser
     checked = []
     for model_admin in project_admins():
@@ -77,14 +78,6 @@ def test_every_admin_and_model_form_names_its_fields(db):
         assert form._meta.fields not in (None, "__all__"), f"{form.__name__}: Meta.fields must be a list"
 
 
-@pytest.fixture
-def jingyang(settings, make_user, client):
-    settings.PORTAL_TODAY = "2024-01-05"
-    user = make_user("jy-f", User.Role.REPORTER, "jingyang")
-    assert client.login(username=user.username, password=PASSWORD)
-    return user
-
-
 def crafted(prefix: str, office: User) -> dict:
     """What a crafted request adds to a row: the fields only the server sets, bare and with the row's prefix."""
     guanghan = Unit.objects.get(code="guanghan")
@@ -107,10 +100,11 @@ def assert_set_by_the_server(item, reporter: User) -> None:
     assert TaskReport.objects.filter(status=Status.APPROVED).count() == 0
 
 
+@pytest.mark.usefixtures("jingyang_signed_in")
 def test_a_sheet_save_with_status_unit_and_reviewer_sets_none_of_them(client, plan, jingyang, office_user):
     figure, report = indicator(plan, "1.1").pk, task(plan, "二(一)2").pk
     response = client.post(
-        reverse("sheet", args=["jingyang", "2023Q4"]),
+        reverse("reports:sheet", args=["jingyang", "2023Q4"]),
         {
             f"f{figure}-value": "61",
             f"f{figure}-version": "0",
@@ -129,10 +123,11 @@ def test_a_sheet_save_with_status_unit_and_reviewer_sets_none_of_them(client, pl
     assert_set_by_the_server(TaskReport.objects.get(), jingyang)
 
 
+@pytest.mark.usefixtures("jingyang_signed_in")
 def test_an_upload_on_the_item_page_with_status_unit_and_reviewer_sets_none_of_them(
     client, plan, jingyang, office_user
 ):
-    url = reverse("item_detail", args=["jingyang", "2023Q4", "figure", indicator(plan, "1.1").pk])
+    url = reverse("reports:item_detail", args=["jingyang", "2023Q4", "figure", indicator(plan, "1.1").pk])
     client.post(
         url,
         {"action": "upload", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"), **crafted("x", office_user)},

@@ -13,19 +13,12 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from reports.bulletin import bulletin_data
-from reports.bulletin_document import bulletin_docx
+from reports.documents.bulletin import bulletin_data
+from reports.documents.bulletin_docx import bulletin_docx
+from reports.instructions.services import instruction_create, instruction_reply
 from reports.models import Instruction
-from reports.services import (
-    figure_save,
-    instruction_create,
-    instruction_reply,
-    item_approve,
-    item_return,
-    item_submit,
-    reopen_request_create,
-    task_report_save,
-)
+from reports.workflow.drafts import figure_save, task_report_save
+from reports.workflow.services import item_approve, item_return, item_submit, reopen_request_create
 from targets.models import Indicator
 from units.models import Unit, User
 
@@ -54,9 +47,8 @@ FIELDS = [
 
 
 @pytest.fixture
-def typed_everywhere(plan, settings, make_user, office_user):
+def typed_everywhere(plan, in_2024q1, make_user, office_user):
     """Every free-text field holds a script, each marked with its field's name."""
-    settings.PORTAL_TODAY = "2024-01-05"
     Unit.objects.filter(code="jingyang").update(name=hostile("单位名称"))
     Indicator.objects.filter(pk=indicator(plan, "1.1").pk).update(name=hostile("指标名称"))
     jy = make_user("jy-x", User.Role.REPORTER, "jingyang")
@@ -93,23 +85,23 @@ def office_pages(plan) -> list[str]:
     one = indicator(plan, "1.1").pk
     sheet = ["jingyang", "2023Q4"]
     return [
-        reverse("home"),
-        reverse("unit_list"),
-        reverse("unit_detail", args=["jingyang"]),
-        reverse("sheet", args=sheet),
-        reverse("item_detail", args=[*sheet, "figure", one]),
-        reverse("item_detail", args=[*sheet, "figure", indicator(plan, "1.4").pk]),
-        reverse("item_detail", args=[*sheet, "task", task(plan, "二(一)2").pk]),
-        reverse("review"),
-        reverse("indicator_detail", args=[one]),
-        reverse("indicator_table"),
-        reverse("indicator_progress", args=[one]) + "?period=2023Q4",
-        reverse("heatmap"),
-        reverse("task_board") + "?period=2023Q4",
-        reverse("league"),
-        reverse("instruction_list"),
-        reverse("plan_overview"),
-        reverse("task_detail", args=[task(plan, "二(一)2").pk]),
+        reverse("reports:home"),
+        reverse("reports:unit_list"),
+        reverse("reports:unit_detail", args=["jingyang"]),
+        reverse("reports:sheet", args=sheet),
+        reverse("reports:item_detail", args=[*sheet, "figure", one]),
+        reverse("reports:item_detail", args=[*sheet, "figure", indicator(plan, "1.4").pk]),
+        reverse("reports:item_detail", args=[*sheet, "task", task(plan, "二(一)2").pk]),
+        reverse("reports:review"),
+        reverse("reports:indicator_detail", args=[one]),
+        reverse("reports:indicator_table"),
+        reverse("reports:indicator_progress", args=[one]) + "?period=2023Q4",
+        reverse("reports:heatmap"),
+        reverse("reports:task_board") + "?period=2023Q4",
+        reverse("reports:league"),
+        reverse("reports:instruction_list"),
+        reverse("tasks:plan_overview"),
+        reverse("reports:task_detail", args=[task(plan, "二(一)2").pk]),
     ]
 
 
@@ -132,7 +124,9 @@ def test_every_free_text_field_shows_as_text_on_every_page(client, plan, typed_e
 
 def test_chart_data_carries_the_names_as_data_not_markup(client, plan, typed_everywhere, office_user):
     client.force_login(office_user)
-    page = client.get(reverse("indicator_progress", args=[indicator(plan, "1.1").pk]), {"period": "2023Q4"})
+    page = client.get(
+        reverse("reports:indicator_progress", args=[indicator(plan, "1.1").pk]), {"period": "2023Q4"}
+    )
     html = page.content.decode()
     scripts = dict(re.findall(r'<script id="([\w-]+)" type="application/json">(.*?)</script>', html, re.S))
     assert {"trend-figure", "breakdown-figure"} <= set(scripts)
@@ -150,11 +144,11 @@ def cells(content: bytes) -> list:
 @pytest.mark.parametrize(
     ("name", "fields"),
     [
-        ("indicator_table", {"指标名称"}),
-        ("review", {"单位名称"}),
-        ("heatmap", {"单位名称"}),
-        ("league", {"单位名称"}),
-        ("task_board", {"单位名称"}),
+        ("reports:indicator_table", {"指标名称"}),
+        ("reports:review", {"单位名称"}),
+        ("reports:heatmap", {"单位名称"}),
+        ("reports:league", {"单位名称"}),
+        ("reports:task_board", {"单位名称"}),
     ],
 )
 def test_xlsx_downloads_hold_the_text_as_typed(client, plan, typed_everywhere, office_user, name, fields):

@@ -74,6 +74,8 @@ class User(AbstractUser):
         related_name="users",
     )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Set when an administrator sets the password: a one-time password the user replaces at the next sign-in.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -88,6 +90,56 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class PrivilegeRequest(models.Model):
+    """A change no one may make alone (三员分立): giving or taking the office, auditor or system administrator role
+    (activating such an account included), or resetting such an account's authenticator. The system administrator
+    asks; the security auditor, who is neither the one asking nor the account concerned, approves or refuses; only
+    then does it take effect (units.privileges)."""
+
+    class Kind(models.TextChoices):
+        ROLE = "role", _("角色变更")
+        SECOND_FACTOR = "second_factor", _("重置验证器")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待批准")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("未批准")
+
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        "User", on_delete=models.CASCADE, related_name="privilege_requests", verbose_name=_("账号")
+    )
+    role = models.CharField(_("申请角色"), max_length=20, choices=User.Role.choices, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("所属单位")
+    )
+    reason = models.TextField(_("申请说明"), blank=True)
+    requested_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审批人")
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("权限变更申请")
+        verbose_name_plural = _("权限变更申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], condition=Q(state="pending"), name="one_pending_privilege_request"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.get_role_display() if self.kind == self.Kind.ROLE else self.get_kind_display()
+        return f"{self.user} · {what} · {self.get_state_display()}"
 
 
 class Responsibility(models.Model):
@@ -149,13 +201,22 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("对象"), max_length=300, blank=True)
     result = models.CharField(_("结果"), max_length=10, choices=Result.choices, default=Result.SUCCESS)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    # Who opened the connection: the reverse proxy when `ip` is the address it forwarded, else `ip` itself.
+    peer_ip = models.GenericIPAddressField(_("连接来源IP"), null=True, blank=True)
     path = models.CharField(_("访问路径"), max_length=300, blank=True)
     detail = models.TextField(_("说明"), blank=True)
+    # The hash chain (units.audit_chain): set once, when the row is sealed after its transaction commits.
+    seq = models.BigIntegerField(_("链序号"), null=True, blank=True, editable=False)
+    # Nullable on purpose (DJ001): a column with a default would make SQLite rebuild the table and its triggers.
+    chain = models.CharField(_("链哈希"), max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["seq"], condition=Q(seq__isnull=False), name="audit_sealed_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.object_repr}"

@@ -8,22 +8,22 @@ from .models import Unit, UnitGroup, User
 ALL_UNITS_ROLES = (User.Role.OFFICE, User.Role.LEADER)
 
 # 三员分立: the system administrator and the security auditor do no plan work, so they open only these pages (by
-# URL name; "admin" is the whole admin site, where the administrator's permissions stop at accounts and units).
+# view name; "admin:*" is the whole admin site, where the administrator's permissions stop at accounts and units).
 # Anything else, including pages added later, is refused to them.
 SIGNED_IN_PAGES = frozenset(
     {
-        "home",
+        "reports:home",
         "login",
         "logout",
-        "password_change",
+        "units:password_change",
         "set_language",
-        "second_factor_setup",
-        "second_factor_verify",
+        "units:second_factor_setup",
+        "units:second_factor_verify",
     }
 )
 DUTY_PAGES = {
-    User.Role.SYSADMIN: frozenset({"account_list", "admin"}),
-    User.Role.AUDITOR: frozenset({"audit_log"}),
+    User.Role.SYSADMIN: frozenset({"units:account_list", "units:privilege_requests", "admin:*"}),
+    User.Role.AUDITOR: frozenset({"reports:audit_log", "units:privilege_requests", "units:privilege_decide"}),
 }
 
 
@@ -48,13 +48,14 @@ def user_does_plan_work(*, user: User) -> bool:
 
 
 def user_may_open(*, user: User, view_name: str) -> bool:
-    """Whether the page named `view_name` ("account_list", "admin:index") is open to this user's role: every page
-    for plan roles (each view then scopes its data), only their own few for the system administrator and auditor."""
+    """Whether the page named `view_name` ("units:account_list", "admin:index") is open to this user's role: every
+    page for plan roles (each view then scopes its data), only their own few for the system administrator and
+    auditor."""
     pages = DUTY_PAGES.get(user.role)
     if pages is None:
         return True
-    namespace, _, name = view_name.rpartition(":")
-    return (namespace or name) in pages or (not namespace and name in SIGNED_IN_PAGES)
+    namespace = view_name.partition(":")[0]
+    return view_name in pages or f"{namespace}:*" in pages or view_name in SIGNED_IN_PAGES
 
 
 def unit_by_name(*, name: str) -> Unit | None:
@@ -82,3 +83,25 @@ def unit_registry_data() -> dict:
             for g in UnitGroup.objects.prefetch_related("members")
         ],
     }
+
+
+def user_can_report_for(*, user: User, unit: Unit) -> bool:
+    """Unit staff report for their own unit; the office may enter for any unit. Nobody else writes figures."""
+    if not user.is_authenticated:
+        return False
+    if user.role == User.Role.OFFICE:
+        return True
+    return user.role in User.UNIT_ROLES and user.unit_id == unit.pk
+
+
+def user_can_review(*, user: User) -> bool:
+    return user.is_authenticated and user.role == User.Role.OFFICE
+
+
+def office_emails() -> list[str]:
+    """The addresses of the active office users who have one: where the office's e-mails go."""
+    return list(
+        User.objects.filter(role=User.Role.OFFICE, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )

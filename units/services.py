@@ -26,7 +26,8 @@ ROLE_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def _role_permissions(role: str) -> list[Permission]:
+def role_permissions(role: str) -> list[Permission]:
+    """The Django permissions (for 管理后台) a role has: ROLE_ADMIN_PERMISSIONS."""
     query = Q(pk__in=[])
     for target, actions in ROLE_ADMIN_PERMISSIONS.get(role, {}).items():
         app_label, _, model = target.partition(".")
@@ -80,5 +81,7 @@ def user_create(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    user.user_permissions.set(_role_permissions(role))
+    user._privileges_set_by_role = True  # recorded as part of account_create (units.signals)
+    user.user_permissions.set(role_permissions(role))
+    del user._privileges_set_by_role
     return user

@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -24,7 +25,7 @@ PORTAL_TODAY = os.environ.get("PORTAL_TODAY", "")
 DEMO_MODE = False
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ipcity.apps.PortalAdminConfig",  # django.contrib.admin with the portal's site (ipcity.admin_site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,10 +47,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (STORAGES below), before anything else runs: each under its hashed name, gzipped for browsers that
+    # ask, cached for good. The same in `make run` and in production (where nginx may serve var/staticfiles/ instead).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for browsers that ask (a dashboard's HTML shrinks ~8×); Django's BREACH mitigation pads each
     # response. Above the middleware that write the body, so it compresses what they produce.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below)
+    "units.middleware.NulByteMiddleware",  # a NUL byte anywhere in the request: 400 before anything reads it
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +63,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor given in this session
     "units.middleware.AuditMiddleware",  # refused requests and downloads into the audit log
     "django.contrib.messages.middleware.MessageMiddleware",
+    "units.middleware.SigninThrottleMiddleware",  # one username's many failures, from any address: its next try waits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "units.middleware.SessionLimitsMiddleware",  # 30 minutes idle, 8 hours in all
     "units.middleware.SecondFactorMiddleware",  # office, sysadmin, auditor: the code from their authenticator first
@@ -65,6 +71,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",  # anonymous users see only the login page
     "units.middleware.DutySeparationMiddleware",  # 三员分立: sysadmin and auditor reach only their own pages
     "axes.middleware.AxesMiddleware",  # the locked-out page
+]
+
+# Where a request comes from (units.audit.client_ip, for the audit log and for axes alike): the peer's address,
+# unless the peer is the nearest of TRUSTED_PROXY_COUNT reverse proxies (at one of TRUSTED_PROXY_ADDRESSES, addresses
+# or networks); then the X-Forwarded-For entry the outermost of them appended (the last one behind a single nginx).
+# Whatever else the header holds is what the client said, and is ignored. 0 (development, tests): the header never
+# counts. Production behind one nginx on this machine: TRUSTED_PROXY_COUNT=1 (README › Security).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_ADDRESSES = [
+    a.strip() for a in os.environ.get("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1").split(",") if a.strip()
 ]
 
 # Sign-in lockout (django-axes): 5 failures lock that username from that address for 30 minutes; keyed on both,
@@ -78,6 +94,14 @@ AXES_CLIENT_IP_CALLABLE = "units.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# Across addresses (units.signin_throttle): after 10 failed sign-ins of one username within 24 hours, from wherever,
+# and none successful since, its next try waits 1 minute after the latest failure, doubling with each further failure
+# up to 15 minutes. A try made too soon is refused unchecked and does not count, so the real user always gets in after
+# at most the ceiling, and a guesser gets ~100 tries a day instead of 5 per address.
+SIGNIN_THROTTLE_FAILURES = 10
+SIGNIN_THROTTLE_WINDOW = datetime.timedelta(hours=24)
+SIGNIN_THROTTLE_FIRST_WAIT = datetime.timedelta(minutes=1)
+SIGNIN_THROTTLE_MAX_WAIT = datetime.timedelta(minutes=15)
 
 # The second factor (django-otp TOTP, units.second_factor): office, system administrator and auditor accounts give
 # a 6-digit code after their password, outside demo mode. The issuer names the portal in the authenticator app;
@@ -108,6 +132,21 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "ipcity.urls"
+# A form refused for its missing or stale CSRF token gets the portal's 403 page (ipcity.errors), saying what to do.
+CSRF_FAILURE_VIEW = "ipcity.errors.csrf_failure"
+
+
+def admin_url(path: str) -> str:
+    """ADMIN_URL as ipcity/urls.py needs it: a relative path of plain segments, each ending in "/"."""
+    if not re.fullmatch(r"([A-Za-z0-9._~-]+/)+", path):
+        raise ValueError(f"ADMIN_URL must be a relative path ending in '/' (like 'admin/'), not {path!r}")
+    return path
+
+
+# 管理后台's path. Production: a path of its own (DJANGO_ADMIN_URL=…/), not where every scanner looks first; links
+# reach it by name (admin:index), so nothing else changes.
+ADMIN_URL = admin_url(os.environ.get("DJANGO_ADMIN_URL", "admin/"))
+
 WSGI_APPLICATION = "ipcity.wsgi.application"
 
 TEMPLATES = [
@@ -123,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.alerts",  # the bell's unread count: one query per page
                 "reports.context_processors.demo_mode",  # the 演示数据 banner in demo mode
+                "reports.context_processors.portal_clock",  # the print header's date, on the portal's day
             ],
         },
     },
@@ -144,12 +184,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "units.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "login"
+# units.passwords.AccountNamesValidator and CommonVariantsValidator are Django's UserAttributeSimilarityValidator and
+# CommonPasswordValidator, each also refusing what its original lets through: the unit's names, and Password123!.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "units.passwords.AccountNamesValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "units.passwords.CommonVariantsValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "units.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "units.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
@@ -177,7 +219,15 @@ USE_TZ = True
 # ------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "staticfiles"  # `manage.py collectstatic` (`make run` runs it) writes here
+# Each file under a name with its content's hash (portal.3f2a9c1b.css), so browsers keep it until it changes, and a
+# gzipped copy beside it. With DEBUG off, pages then need collectstatic's manifest (test.py does without).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Static files are for the portal's own pages: no Access-Control-Allow-Origin: * (WhiteNoise's default).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = (
     "media/"  # never served directly: evidence is downloaded through a view that checks who may see it
@@ -236,13 +286,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.jobs.plan_check_all",
         "schedule": crontab(hour=7, minute=30),
     },
-    # 03:00 every day: every approved figure against its checksum (reports.integrity); mismatches are audited.
+    # 03:00 every day: every approved figure against its checksum (reports.figures.integrity); mismatches are audited.
     "figures-check-nightly": {
         "task": "reports.jobs.figures_check",
         "schedule": crontab(hour=3, minute=0),
     },
+    # 03:15 every day: seal the audit log's last rows and verify its hash chain; a break is itself audited.
+    "audit-chain-check-nightly": {
+        "task": "reports.jobs.audit_chain_check_all",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # 03:30 every day: delete the Excel uploads previewed more than a day ago and never confirmed.
+    "pending-imports-clean-nightly": {
+        "task": "reports.jobs.pending_imports_clean_all",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
-# The key approved figures are signed with (reports.integrity); empty: SECRET_KEY. Rotating it needs
+# The key approved figures are signed with (reports.figures.integrity); empty: SECRET_KEY. Rotating it needs
 # `manage.py sign_figures` afterwards to re-sign what is approved.
 FIGURE_CHECKSUM_KEY = os.environ.get("FIGURE_CHECKSUM_KEY", "")
 
@@ -255,3 +315,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# AUDIT_SYSLOG_ADDRESS=host:port (UDP) or a socket path (/dev/log): the audit chain's seals (units.audit_chain) also go
+# to syslog, off this machine, where whoever controls the database cannot rewrite them.
+if os.environ.get("AUDIT_SYSLOG_ADDRESS"):
+    _address = os.environ["AUDIT_SYSLOG_ADDRESS"]
+    _host, _, _port = _address.rpartition(":")
+    LOGGING["handlers"]["audit_syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": (_host, int(_port)) if _port.isdigit() else _address,
+        "facility": "auth",
+    }
+    LOGGING["loggers"] = {
+        "ipcity.audit": {"handlers": ["console", "audit_syslog"], "level": "INFO", "propagate": False}
+    }

@@ -3,9 +3,13 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, LOGGING
+from .base import ALLOWED_HOSTS, INSTALLED_APPS, LOGGING
 
-DEBUG = True
+# `make run` looks like the product: the portal's own error pages and static files as production serves them
+# (WhiteNoise, after collectstatic). DJANGO_DEBUG=1: Django's debug pages, static files read from static/ as edited.
+DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
+# Static files through WhiteNoise in `runserver` too, with DEBUG on as well (never runserver's own handler).
+INSTALLED_APPS = ["whitenoise.runserver_nostatic", *INSTALLED_APPS]
 DEMO_MODE = True
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-local-development-key-do-not-use-in-production")
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]

@@ -12,5 +12,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No collectstatic before the tests: WhiteNoise finds each static file in static/ (and the apps') when it is asked for.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 # Django's test client signs in without a request, which django-axes refuses; the lockout tests switch it on.
 AXES_ENABLED = False
+# The audit log refuses TRUNCATE on PostgreSQL (units/migrations/0006_audit_chain.py) unless the session allows it:
+# the test suite's flush between committing tests empties every table with TRUNCATE, so its connections do.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c ipcity.audit_truncate=allow"  # noqa: F405

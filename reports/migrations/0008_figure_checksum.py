@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def sign_approved(apps, schema_editor):
     """Figures approved before checksums existed are signed now, so the first check does not flag them all."""
-    from reports.integrity import figure_checksum
+    from reports.figures.integrity import figure_checksum
 
     Submission = apps.get_model("reports", "Submission")
     for figure in Submission.objects.filter(status="approved").iterator(chunk_size=2000):

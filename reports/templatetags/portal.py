@@ -1,37 +1,14 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from targets.progress import fmt
-
-from ..models import TaskReport
+from reports.models import TaskReport
+from targets.display import figure_display, fmt, percent_text
 
 register = template.Library()
-
-# Units of things counted one by one: an expected or projected count is shown as a whole number.
-COUNT_UNITS = {"户", "个", "件", "家", "人", "项", "次", "场"}
-
-
-def is_count(indicator) -> bool:
-    """Whether the indicator counts things one by one (402户): not a rate, nor a figure per head of population
-    (每万人高价值发明专利拥有量 6.75件 is a density, and rounding it to 7 would show a target met that is not)."""
-    return indicator.uom in COUNT_UNITS and not indicator.name.startswith("每")
-
-
-def figure_display(value: Decimal | None, indicator) -> str:
-    """A value as staff read it for this indicator: a milestone as 已达成/未达成, a count of things as a whole
-    number (a projection of 413.89 enterprises reads 414), anything else as `number`."""
-    if value is None:
-        return "—"
-    if indicator.kind == "milestone":
-        return "已达成" if value else "未达成"
-    if is_count(indicator):
-        return fmt(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return fmt(value)
 
 
 @register.filter
@@ -42,7 +19,7 @@ def figure(value, indicator) -> str:
 @register.filter
 def percent(value) -> str:
     """0.857 → 86%; None → —."""
-    return "—" if value is None else f"{value * 100:.0f}%"
+    return percent_text(value, places=0)
 
 
 @register.filter
@@ -78,7 +55,7 @@ def heatmap_cells(unit, cells) -> str:
                 cell.owed,
                 due,
                 f"{cell.due:%Y-%m-%d}" if cell.due else "",
-                reverse("sheet", args=[unit.code, cell.period_code]),
+                reverse("reports:sheet", args=[unit.code, cell.period_code]),
                 cell.reported,
                 cell.owed,
             )  # fmt: skip
@@ -87,7 +64,12 @@ def heatmap_cells(unit, cells) -> str:
     )
 
 
-TASK_SYMBOLS = {"done": "完", "in_progress": "进", "delayed": "滞", "not_started": "未"}
+TASK_SYMBOLS = {
+    "done": gettext_lazy("完"),
+    "in_progress": gettext_lazy("进"),
+    "delayed": gettext_lazy("滞"),
+    "not_started": gettext_lazy("未"),
+}
 
 
 @register.simple_tag

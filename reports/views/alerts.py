@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..alerts import RECENTLY_CLOSED, alerts_listed_for, alerts_mark_read
-from ..models import Alert
+from reports.alerts.selectors import RECENTLY_CLOSED, alerts_listed_for
+from reports.alerts.services import alerts_mark_read
+from reports.models import Alert
 
 
 @dataclass
@@ -23,11 +25,11 @@ def _link(alert: Alert) -> str:
     """Where the user acts on the alert: the indicator's page, the returned item, or the unit's quarterly sheet
     (its instructions at the top for an instruction to answer)."""
     if alert.kind == Alert.Kind.INDICATOR_RED:
-        return reverse("indicator_detail", args=[alert.indicator_id])
+        return reverse("reports:indicator_detail", args=[alert.indicator_id])
     if alert.kind == Alert.Kind.RETURNED_STALE:
         kind, pk = ("figure", alert.indicator_id) if alert.indicator_id else ("task", alert.task_id)
-        return reverse("item_detail", args=[alert.unit.code, alert.period.code, kind, pk])
-    sheet = reverse("sheet", args=[alert.unit.code, alert.period.code])
+        return reverse("reports:item_detail", args=[alert.unit.code, alert.period.code, kind, pk])
+    sheet = reverse("reports:sheet", args=[alert.unit.code, alert.period.code])
     return sheet + "#instructions" if alert.kind == Alert.Kind.INSTRUCTION else sheet
 
 
@@ -51,5 +53,5 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 def alert_mark_read(request: HttpRequest) -> HttpResponse:
     marked = alerts_mark_read(user=request.user)
     if marked:
-        messages.success(request, f"已将{marked}条提醒标为已读")
-    return redirect("alert_list")
+        messages.success(request, _("已将%(n)d条提醒标为已读") % {"n": marked})
+    return redirect("reports:alert_list")

@@ -1,32 +1,28 @@
 """The office's and leaders' dashboards. Thin: pick plan and quarter, call the selectors, render or export."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from reports.dashboards.charts import indicator_trend, unit_breakdown
+from reports.dashboards.exports import heatmap_xlsx, league_xlsx, table_xlsx, task_board_xlsx
+from reports.dashboards.heatmap import CELL_LABELS, heatmap_view, reporting_heatmap
+from reports.dashboards.home import area_cards, office_todo, quarter_rates
+from reports.dashboards.indicator_page import indicator_unit_figures
+from reports.dashboards.league import unit_ranking
+from reports.dashboards.tables import IndicatorFilter, StandingTable
+from reports.dashboards.task_board import task_board
+from reports.figures.selectors import plan_standings
+from reports.instructions.selectors import instruction_thread
+from reports.views.scope import period_or_404, plan_or_404
+from reports.workflow.selectors import period_current
+from reports.xlsx import xlsx_response
 from targets.models import Indicator, Period, WorkPlan
-from targets.periods import parse_period_code
-from tasks.selectors import plan_current, plan_problems
+from tasks.selectors import plan_problems
 from units.models import User
 from units.selectors import user_sees_all_units
-
-from ..charts import indicator_trend, unit_breakdown
-from ..dashboard import (
-    CELL_LABELS,
-    area_cards,
-    heatmap_view,
-    office_todo,
-    period_current,
-    quarter_rates,
-    reporting_heatmap,
-    task_board,
-    unit_league,
-)
-from ..exports import heatmap_xlsx, league_xlsx, table_xlsx, task_board_xlsx, xlsx_response
-from ..models import Rollup, Submission
-from ..progress import plan_standings
-from ..tables import IndicatorFilter, StandingTable
 
 INDICATORS_PER_PAGE = 50
 
@@ -35,24 +31,15 @@ def _scope(request: HttpRequest) -> tuple[WorkPlan, Period, list[Period]]:
     """The plan, the quarter a dashboard shows (?period=2025Q2, default the quarter being reported) and all the
     plan's quarters in order (read once here; the selectors take them rather than read them again)."""
     if not user_sees_all_units(user=request.user):
-        raise PermissionDenied("只有领导小组办公室和领导可以查看统计看板")
-    plan = plan_current()
-    if plan is None:
-        raise Http404("还没有工作方案")
+        raise PermissionDenied(_("只有领导小组办公室和领导可以查看统计看板"))
+    plan = plan_or_404()
     periods = list(plan.periods.all())
     for period in periods:
         period.plan = plan  # due dates need the plan's due days
     code = request.GET.get("period")
     if not code:
         return plan, period_current(plan=plan, periods=periods), periods
-    try:
-        year, quarter = parse_period_code(code)
-    except ValueError:
-        raise Http404("季度编号无效") from None
-    chosen = next((p for p in periods if (p.year, p.quarter) == (year, quarter)), None)
-    if chosen is None:
-        raise Http404("本方案没有这个季度")
-    return plan, chosen, periods
+    return plan, period_or_404(plan, code, periods), periods
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -85,10 +72,16 @@ def indicator_table(request: HttpRequest) -> HttpResponse:
         standings = [s for s in standings if s.progress.colour == status]
     table = StandingTable(standings)
     # Pages of 50 (a province's 400 indicators are unreadable as one page); the .xlsx has every row the filter keeps.
-    RequestConfig(request, paginate={"per_page": INDICATORS_PER_PAGE}).configure(table)
+    # The size is the page's, not the address's (?per_page= is not read); a page number that is none, or past either
+    # end, shows the first or the last page.
+    RequestConfig(request, paginate=False).configure(table)
+    table.paginate(per_page=INDICATORS_PER_PAGE)
+    table.page = table.paginator.get_page(request.GET.get("page"))
     if request.GET.get("export") == "xlsx":
         return table_xlsx(
-            table=table, filename=f"指标进展-{period.code}.xlsx", title=f"指标进展{period.code}"
+            table=table,
+            filename=_("指标进展-%(period)s.xlsx") % {"period": period.label},
+            title=_("指标进展%(period)s") % {"period": period.label},
         )
     return render(
         request,
@@ -104,28 +97,15 @@ def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
     standing = plan_standings(
         plan=plan, period=period, indicators=Indicator.objects.filter(pk=pk), periods=periods, series=True
     )[0]
-    labels = [p.code for p in periods]
-    grid: dict[
-        int, dict[int, object]
-    ] = {}  # unit id → {period id: value}, as plain values (thousands of them)
-    for unit_id, period_id, value in Rollup.objects.filter(
-        indicator=indicator, unit__isnull=False, period__in=periods
-    ).values_list("unit_id", "period_id", "value"):
-        grid.setdefault(unit_id, {})[period_id] = value
-    reporters = list(indicator.reporting_units.all())
-    history = [(unit, [grid.get(unit.pk, {}).get(p.pk) for p in periods]) for unit in reporters]
-    breakdown = [
-        (unit.name, float(grid[unit.pk][period.pk]) if period.pk in grid.get(unit.pk, {}) else None)
-        for unit in reporters
-    ]
+    labels = [p.label for p in periods]
+    figures = indicator_unit_figures(indicator=indicator, period=period, periods=periods)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
-            filename=f"{indicator.code}-各单位数据.xlsx",
+            filename=_("%(code)s-各单位数据.xlsx") % {"code": indicator.code},
             title=indicator.code,
-            headers=["单位", *labels],
-            rows=[[unit.name, *values] for unit, values in history],
+            headers=[_("单位"), *labels],
+            rows=[[unit.name, *values] for unit, values in figures.history],
         )
-    pending = Submission.objects.filter(indicator=indicator, period=period).exclude(status="approved").count()
     return render(
         request,
         "reports/indicator_progress.html",
@@ -136,11 +116,12 @@ def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": indicator,
             "standing": standing,
             "trend": indicator_trend(standing=standing, quarter_labels=labels),
-            "breakdown": unit_breakdown(rows=breakdown, uom=indicator.uom, period_label=period.label)
-            if len(reporters) > 1
+            "breakdown": unit_breakdown(rows=figures.breakdown, uom=indicator.uom, period_label=period.label)
+            if len(figures.history) > 1
             else None,
-            "history": history,
-            "pending": pending,
+            "history": figures.history,
+            "pending": figures.pending,
+            **instruction_thread(user=request.user, indicator=indicator),
         },
     )
 
@@ -159,7 +140,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
 
 
 def tasks_board(request: HttpRequest) -> HttpResponse:
-    plan, period, _ = _scope(request)
+    plan, period, _periods = _scope(request)
     units, rows = task_board(plan=plan)
     if request.GET.get("export") == "xlsx":
         return task_board_xlsx(units=units, rows=rows)
@@ -170,7 +151,7 @@ def tasks_board(request: HttpRequest) -> HttpResponse:
 
 def league(request: HttpRequest) -> HttpResponse:
     plan, period, periods = _scope(request)
-    rows = unit_league(
+    rows = unit_ranking(
         plan=plan,
         heatmap=reporting_heatmap(plan=plan, periods=periods, cells=False),
         standings=plan_standings(plan=plan, period=period, periods=periods),

@@ -4,24 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tasks.selectors import plan_current
+from reports.documents.selectors import bulletin_periods, documents_visible_to
+from reports.documents.services import document_request
+from reports.models import Document
+from reports.views.scope import plan_or_404
 from units.models import User
-
-from ..documents import bulletin_periods, document_request, documents_visible_to
-from ..models import Document
-
-
-def _plan():
-    plan = plan_current()
-    if plan is None:
-        raise Http404("还没有工作方案")
-    return plan
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
-    plan = _plan()
+    plan = plan_or_404()
     documents = documents_visible_to(user=request.user, plan=plan)
     return render(
         request,
@@ -38,9 +32,9 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def document_new(request: HttpRequest) -> HttpResponse:
-    plan = _plan()
+    plan = plan_or_404()
     if request.user.role != User.Role.OFFICE:
-        raise PermissionDenied("只有领导小组办公室可以生成通报和评估报告")
+        raise PermissionDenied(_("只有领导小组办公室可以生成通报和评估报告"))
     kind = request.POST.get("kind", "")
     period = None
     if kind == Document.Kind.BULLETIN:
@@ -50,16 +44,19 @@ def document_new(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
+        document.refresh_from_db(fields=["state"])  # with jobs run in-process (make run) it is written by now
         if document.state == Document.State.DONE:
-            messages.success(request, f"{document}已生成，可以下载")
+            messages.success(request, _("%(document)s已生成，可以下载") % {"document": document})
         else:
-            messages.success(request, f"已开始生成{document}，完成后可在下方下载")
-    return redirect("document_list")
+            messages.success(
+                request, _("已开始生成%(document)s，完成后可在下方下载") % {"document": document}
+            )
+    return redirect("reports:document_list")
 
 
 def document_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the list page polls while a document is being written."""
-    document = get_object_or_404(documents_visible_to(user=request.user, plan=_plan()), pk=pk)
+    document = get_object_or_404(documents_visible_to(user=request.user, plan=plan_or_404()), pk=pk)
     return JsonResponse(
         {
             "state": document.state,
@@ -72,8 +69,8 @@ def document_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(
-        documents_visible_to(user=request.user, plan=_plan()), pk=pk, state=Document.State.DONE
+        documents_visible_to(user=request.user, plan=plan_or_404()), pk=pk, state=Document.State.DONE
     )
     if not document.file:
-        raise Http404("文件不存在")
+        raise Http404(_("文件不存在"))
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file_label)

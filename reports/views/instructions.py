@@ -6,29 +6,35 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from reports.instructions.forms import InstructionForm
+from reports.instructions.selectors import (
+    answer_due_if_written_today,
+    instruction_candidates,
+    instructions_on,
+    instructions_visible_to,
+    user_can_instruct,
+)
+from reports.instructions.services import instruction_create
+from reports.views.scope import plan_or_404
 from targets.models import Indicator
 from tasks.models import Task
-from tasks.selectors import plan_current
-
-from ..forms import InstructionForm
-from ..instructions import instruction_candidates, instructions_on, instructions_visible_to, user_can_instruct
-from ..services import instruction_create
 
 SUBJECTS = {"indicator": Indicator, "task": Task}
 
 
 def subject_url(subject: Indicator | Task) -> str:
     """The page where the thread of an indicator or task is read."""
-    name = "indicator_detail" if isinstance(subject, Indicator) else "task_detail"
+    name = "reports:indicator_detail" if isinstance(subject, Indicator) else "reports:task_detail"
     return reverse(name, args=[subject.pk]) + "#instructions"
 
 
 def instruction_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not user_can_instruct(user=request.user):
-        raise PermissionDenied("只有领导小组办公室和领导可以批示")
+        raise PermissionDenied(_("只有领导小组办公室和领导可以批示"))
     if kind not in SUBJECTS:
-        raise Http404("未知类型")
+        raise Http404(_("未知类型"))
     subject = get_object_or_404(SUBJECTS[kind].objects.select_related("plan"), pk=pk)
     about = {kind: subject}
     candidates = instruction_candidates(**about)
@@ -46,7 +52,15 @@ def instruction_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             names = "、".join(unit.name for unit in form.cleaned_data["units"])
-            messages.success(request, f"批示已发出，{names}将在提醒中看到，并在下次报送时答复。")
+            due = answer_due_if_written_today(plan=subject.plan)
+            if due:
+                message = _("批示已发出，%(units)s将在提醒中看到，并于%(due)s前答复。") % {
+                    "units": names,
+                    "due": f"{due:%Y-%m-%d}",
+                }
+            else:
+                message = _("批示已发出，%(units)s将在提醒中看到，并在下次报送时答复。") % {"units": names}
+            messages.success(request, message)
             return redirect(subject_url(subject))
     return render(
         request,
@@ -57,15 +71,14 @@ def instruction_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "subject": subject,
             "instructions": instructions_on(user=request.user, **about),
             "back": subject_url(subject),
+            "answer_due": answer_due_if_written_today(plan=subject.plan),
         },
     )
 
 
 def instruction_list(request: HttpRequest) -> HttpResponse:
     """Every instruction the user may see, newest first; ?state=open keeps those still awaiting an answer."""
-    plan = plan_current()
-    if plan is None:
-        raise Http404("还没有工作方案")
+    plan = plan_or_404()
     instructions = list(instructions_visible_to(user=request.user).filter(period__plan=plan))
     state = request.GET.get("state", "")
     if state == "open":

@@ -4,36 +4,29 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from targets.models import Indicator
-from tasks.models import Task
-
-from ..forms import EvidenceForm, ReasonForm
-from ..instructions import instructions_on
-from ..jobs import alerts_refresh_plan
-from ..models import ReopenRequest, Submission, TaskReport
-from ..selectors import (
-    evidence_visible_to,
-    item_history,
-    unit_reports_indicator,
-    unit_reports_task,
-    user_can_report_for,
-    user_can_review,
-)
-from ..services import (
-    evidence_add,
-    evidence_delete,
-    figure_save,
+from reports.instructions.selectors import instructions_on
+from reports.models import ReopenRequest, Submission, TaskReport
+from reports.views.scope import sheet_scope
+from reports.workflow.drafts import item_save
+from reports.workflow.evidence import evidence_add, evidence_delete
+from reports.workflow.forms import EvidenceForm, ReasonForm
+from reports.workflow.history import item_history
+from reports.workflow.selectors import evidence_visible_to, unit_reports_indicator, unit_reports_task
+from reports.workflow.services import (
     item_approve,
     item_reopen,
     item_return,
     item_submit,
     reopen_request_create,
     reopen_request_decide,
-    task_report_save,
 )
-from .sheet import sheet_scope
+from targets.models import Indicator
+from tasks.models import Task
+from units.selectors import user_can_report_for, user_can_review
 
 ACTIONS = ("submit", "approve", "return", "reopen", "request_reopen", "upload")
 
@@ -42,16 +35,20 @@ def _item(request: HttpRequest, unit_code: str, period_code: str, kind: str, pk:
     """The obligation's subject and its item (None before anything was saved); 404 outside the user's scope."""
     unit, period = sheet_scope(request, unit_code, period_code)
     if kind not in ("figure", "task"):
-        raise Http404("未知类型")
+        raise Http404(_("未知类型"))
     if kind == "figure":
         subject = get_object_or_404(Indicator, pk=pk, plan=period.plan)
         if not unit_reports_indicator(unit=unit, indicator=subject):
-            raise PermissionDenied(f"指标 {subject.code} 不由{unit.name}报送")
+            raise PermissionDenied(
+                _("指标 %(code)s 不由%(unit)s报送") % {"code": subject.code, "unit": unit.name}
+            )
         item = Submission.objects.filter(indicator=subject, unit=unit, period=period).first()
     else:
         subject = get_object_or_404(Task, pk=pk, plan=period.plan)
         if not unit_reports_task(unit=unit, task=subject):
-            raise PermissionDenied(f"任务 {subject.code} 不由{unit.name}报告")
+            raise PermissionDenied(
+                _("任务 %(code)s 不由%(unit)s报告") % {"code": subject.code, "unit": unit.name}
+            )
         item = TaskReport.objects.filter(task=subject, unit=unit, period=period).first()
     return unit, period, subject, item
 
@@ -61,21 +58,19 @@ def item_detail(request: HttpRequest, unit_code: str, period_code: str, kind: st
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ACTIONS:
-            raise PermissionDenied("未知操作")
+            raise PermissionDenied(_("未知操作"))
         try:
             if item is None:
                 if action != "upload":
-                    raise ValidationError("此项还没有填报，请先在填报表中填写")
+                    raise ValidationError(_("此项还没有填报，请先在填报表中填写"))
                 # Evidence can be attached before any figure is typed: an empty draft holds it.
-                save = figure_save if kind == "figure" else task_report_save
-                key = "indicator" if kind == "figure" else "task"
-                item = save(
+                item = item_save(
                     user=request.user,
                     unit=unit,
                     period=period,
+                    subject=subject,
                     data={},
                     expected_version=None,
-                    **{key: subject},
                 )
             _act(request, action, item)
         except ValidationError as error:
@@ -115,31 +110,29 @@ def _act(request: HttpRequest, action: str, item) -> None:
     user, reason = request.user, request.POST.get("reason", "")
     if action == "submit":
         done = item_submit(user=user, item=item)
-        if done:
-            alerts_refresh_plan.delay_on_commit(item.period.plan_id)  # its sheet's alert may go away now
         messages.success(
-            request, "已提交，等待领导小组办公室审核。" if done else "此项已经提交过，无需重复提交。"
+            request, _("已提交，等待领导小组办公室审核。") if done else _("此项已经提交过，无需重复提交。")
         )
     elif action == "approve":
         done = item_approve(user=user, item=item)
-        messages.success(request, "已审核通过并锁定。" if done else "此项已经审核过。")
+        messages.success(request, _("已审核通过并锁定。") if done else _("此项已经审核过。"))
     elif action == "return":
         done = item_return(user=user, item=item, reason=reason)
-        messages.success(request, "已退回填报单位。" if done else "此项已经退回过。")
+        messages.success(request, _("已退回填报单位。") if done else _("此项已经退回过。"))
     elif action == "reopen":
         done = item_reopen(user=user, item=item, reason=reason)
         messages.success(
-            request, "已重新打开，填报单位可以修改。" if done else "此项不是已审核状态，无需重新打开。"
+            request, _("已重新打开，填报单位可以修改。") if done else _("此项不是已审核状态，无需重新打开。")
         )
     elif action == "request_reopen":
         reopen_request_create(user=user, item=item, reason=reason)
-        messages.success(request, "申请已提交，等待领导小组办公室处理。")
+        messages.success(request, _("申请已提交，等待领导小组办公室处理。"))
     elif action == "upload":
         form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
-            raise ValidationError("请选择要上传的文件")
+            raise ValidationError(_("请选择要上传的文件"))
         evidence = evidence_add(user=user, item=item, upload=form.cleaned_data["file"])
-        messages.success(request, f"已上传佐证材料“{evidence.original_name}”。")
+        messages.success(request, _("已上传佐证材料“%(name)s”。") % {"name": evidence.original_name})
 
 
 def evidence_download(request: HttpRequest, token: str) -> FileResponse:
@@ -156,13 +149,16 @@ def evidence_download(request: HttpRequest, token: str) -> FileResponse:
 @require_POST
 def evidence_remove(request: HttpRequest, token: str) -> HttpResponse:
     evidence = get_object_or_404(evidence_visible_to(user=request.user), token=token)
-    back = request.POST.get("next", "/")
+    back = request.POST.get("next", "")
     try:
         evidence_delete(user=request.user, evidence=evidence)
-        messages.success(request, f"已删除“{evidence.original_name}”。")
+        messages.success(request, _("已删除“%(name)s”。") % {"name": evidence.original_name})
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "/")
+    safe = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(back if back and safe else "/")
 
 
 @require_POST
@@ -175,7 +171,7 @@ def reopen_decide(request: HttpRequest, pk: int) -> HttpResponse:
             grant=request.POST.get("grant") == "1",
             note=request.POST.get("note", ""),
         )
-        messages.success(request, "已处理重新打开申请。")
+        messages.success(request, _("已处理重新打开申请。"))
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-    return redirect("review")
+    return redirect("reports:review")

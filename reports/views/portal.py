@@ -1,13 +1,14 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
+from reports.dashboards.unit_page import unit_contributions, unit_quarters
+from reports.instructions.selectors import instructions_awaiting
+from reports.views.dashboard import dashboard
+from reports.workflow.selectors import period_current
 from tasks.selectors import indicators_for_unit, plan_current, unit_task_routes
 from units.models import User
 from units.selectors import units_visible_to, user_sees_all_units
-
-from ..dashboard import period_current, unit_contributions, unit_quarters
-from ..instructions import instructions_awaiting
-from .dashboard import dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,23 +16,23 @@ def home(request: HttpRequest) -> HttpResponse:
     audit log."""
     user = request.user
     if user.role in User.UNIT_ROLES:
-        return redirect("my_unit")
+        return redirect("reports:my_unit")
     if user.role == User.Role.SYSADMIN:
-        return redirect("account_list")
+        return redirect("units:account_list")
     if user.role == User.Role.AUDITOR:
-        return redirect("audit_log")
+        return redirect("reports:audit_log")
     return dashboard(request)
 
 
 def my_unit(request: HttpRequest) -> HttpResponse:
     if request.user.unit_id is None:
-        raise Http404("您的账号不属于任何单位")
-    return redirect("unit_detail", code=request.user.unit.code)
+        raise Http404(_("您的账号不属于任何单位"))
+    return redirect("reports:unit_detail", code=request.user.unit.code)
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:
     if not user_sees_all_units(user=request.user):
-        return redirect("my_unit")
+        return redirect("reports:my_unit")
     units = units_visible_to(user=request.user).prefetch_related("groups")
     return render(request, "reports/unit_list.html", {"units": units})
 

@@ -1,6 +1,34 @@
-// 通报与评估: while a document is being written, show its progress and reload the list when it is done.
+// 通报与评估: a request shows at once that the document is being written (the button is disabled, a progress bar
+// and the form's data-busy text appear) until the list comes back; while a document is being written, its row shows
+// its progress and the list reloads when it is done.
 (function () {
   "use strict";
+
+  var request = document.querySelector('[data-testid="document-request"]');
+  if (request) {
+    var busy = request.querySelector('[data-testid="document-busy"]');
+    var controls = Array.prototype.slice.call(request.querySelectorAll("button, select"));
+    var disabledAtFirst = controls.map(function (control) { return control.disabled; });
+    var sent = false;
+    request.addEventListener("submit", function (event) {
+      if (sent) { event.preventDefault(); return; }  // one request per click: a second click waits for the first
+      sent = true;
+      busy.querySelector("span").textContent = event.target.dataset.busy || "";
+      busy.hidden = false;
+      // Disabled after the browser has taken the form's values (a disabled control is not sent).
+      window.setTimeout(function () {
+        controls.forEach(function (control) { control.disabled = true; });
+      }, 0);
+    });
+    // Back on this page from the browser's history: the controls work again.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) { return; }
+      sent = false;
+      busy.hidden = true;
+      controls.forEach(function (control, n) { control.disabled = disabledAtFirst[n]; });
+    });
+  }
+
   var rows = document.querySelectorAll('[data-testid="document"][data-state="queued"], [data-testid="document"][data-state="running"]');
   if (!rows.length) { return; }
   function poll() {

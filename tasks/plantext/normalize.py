@@ -5,7 +5,7 @@ before the plan set aside (its issuer kept). Pure functions on text."""
 import re
 from dataclasses import dataclass
 
-from .units import responsible_clause
+from .responsible import responsible_clause
 
 CHINESE_NUMERAL = "一二三四五六七八九十"
 # Headings as plans number them; half-width brackets and 、/．/. after digits are all seen in real files.

@@ -7,9 +7,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from .measures import month_end, targets_find
 from .normalize import ITEM, SUB_HEADING, TOP_HEADING, Paragraph, text_clean
-from .targets import month_end, targets_find
-from .units import Responsible, UnitRegistry, responsible_clause, responsible_parse
+from .responsible import Responsible, UnitRegistry, responsible_clause, responsible_parse
 
 PERIOD = re.compile(
     r"(?P<y1>\d{4})\s*年?\s*(?:(?P<m1>\d{1,2})\s*月)?(?:份)?\s*(?:[-—－–~～至到]+|起至)\s*"

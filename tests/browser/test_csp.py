@@ -5,10 +5,13 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from reports.rollup import rollup_rebuild_plan
-from reports.services import figure_save, item_approve, item_submit
+from reports.figures.rollup import rollup_rebuild_plan
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_approve, item_submit
 from targets.models import Indicator, Period
 from units.models import Unit, User
+
+pytestmark = pytest.mark.usefixtures("after_the_plan")
 
 # Reports every violation the page meets to the test (the browser fires this event for each refused script, handler,
 # style, image, frame or form target), from before the page's own scripts run, on every page the test opens.
@@ -17,11 +20,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
   window.reportCspViolation(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber);
 });
 """
-
-
-@pytest.fixture(autouse=True)
-def mid_2025(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from reports.rollup import rollup_rebuild_plan
-from reports.services import figure_save, item_approve, item_submit
+from reports.figures.rollup import rollup_rebuild_plan
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_approve, item_submit
 from targets.models import Indicator, Period
 from units.models import Unit, User
 
-
-@pytest.fixture(autouse=True)
-def mid_2025(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+pytestmark = pytest.mark.usefixtures("after_the_plan")
 
 
 @pytest.fixture

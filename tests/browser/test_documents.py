@@ -9,10 +9,11 @@ from playwright.sync_api import expect
 
 from tests.markers import eager_only
 
+pytestmark = pytest.mark.usefixtures("after_the_plan")
+
 
 @pytest.fixture(autouse=True)
-def mid_2025(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+def no_charts(settings):
     settings.CHART_BROWSER = ""  # drawing charts is tested on its own; here the journey matters
 
 

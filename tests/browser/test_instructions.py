@@ -5,10 +5,7 @@ from playwright.sync_api import expect
 
 from tasks.models import Task
 
-
-@pytest.fixture(autouse=True)
-def mid_2025(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+pytestmark = pytest.mark.usefixtures("after_the_plan")
 
 
 def logout(page):

@@ -6,19 +6,17 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from reports.rollup import rollup_rebuild_plan
-from reports.services import figure_save, item_approve, item_submit
+from reports.figures.rollup import rollup_rebuild_plan
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_approve, item_submit
 from targets.models import Indicator, Period
 from units.models import Unit, User
+
+pytestmark = pytest.mark.usefixtures("after_the_plan")
 
 # A4 between 15 mm margins, in CSS pixels (96 per inch): 180 mm wide portrait, 267 mm landscape.
 A4_PORTRAIT_WIDTH = round(180 / 25.4 * 96)
 A4_LANDSCAPE_WIDTH = round(267 / 25.4 * 96)
-
-
-@pytest.fixture(autouse=True)
-def mid_2025(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
 
 
 @pytest.fixture
@@ -83,7 +81,7 @@ def test_the_dashboard_tables_print_whole_within_the_papers_width(figures, live_
     page.set_viewport_size({"width": A4_PORTRAIT_WIDTH, "height": 1000})
     for path, table, last_column in (
         ("/dashboard/indicators/", "indicator-table", "本季报送"),
-        ("/dashboard/reporting/", "heatmap", "2025Q2"),  # the rates come first, the quarters after
+        ("/dashboard/reporting/", "heatmap", "2025年第二季度"),  # the rates come first, the quarters after
         ("/dashboard/units/", "league", "滞后任务"),
     ):
         page.goto(live_server.url + path)

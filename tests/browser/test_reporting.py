@@ -10,10 +10,7 @@ from reports.models import Status, Submission, TaskReport
 from targets.models import Indicator
 from tasks.models import Task
 
-
-@pytest.fixture(autouse=True)
-def early_2024(settings):
-    settings.PORTAL_TODAY = "2024-01-05"
+pytestmark = pytest.mark.usefixtures("in_2024q1")
 
 
 def row(page, indicator_or_task):
@@ -74,6 +71,7 @@ def test_jingyang_reports_the_quarter_and_the_office_returns_then_approves(demo,
     page.get_by_role("link", name="审核", exact=True).click()
     page.get_by_test_id("figure-queue").get_by_label("选择 1.1 旌阳区人民政府").check()
     page.get_by_test_id("figure-queue").get_by_label("选择 2.3 旌阳区人民政府").check()
+    page.once("dialog", lambda dialog: dialog.accept())  # 确定审核通过所选的 2 项？
     page.get_by_role("button", name="审核通过勾选项").click()
     expect(page.locator(".messages")).to_contain_text("已审核通过2项")
 

@@ -6,17 +6,15 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from reports.rollup import rollup_rebuild_plan
-from reports.services import figure_save, item_approve, item_submit
+from reports.figures.rollup import rollup_rebuild_plan
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_approve, item_submit
 from targets.models import Indicator, Period
 from units.models import Unit, User
 
+pytestmark = pytest.mark.usefixtures("after_the_plan")
+
 NAME = '旌阳<script>alert(1)</script>"><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(autouse=True)
-def mid_2025(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
 
 
 @pytest.fixture

@@ -69,19 +69,19 @@ def _ok(response) -> bool:
     return response is not None and not isinstance(response, Exception) and response.status == 302
 
 
-def _one_transition(*, figure_pk: int, before: int, reason: str, action: str, what: str) -> None:
+def _one_transition(*, figure_pk: int, before: int, change: str, action: str, what: str) -> None:
     from reports.models import Submission
     from units.models import AuditEvent
 
     figure = Submission.objects.get(pk=figure_pk)
-    history = Submission.history.model.objects.filter(id=figure_pk, history_change_reason__startswith=reason)
+    history = Submission.history.model.objects.filter(id=figure_pk, action=change)
     audited = AuditEvent.objects.filter(
         object_type="reports.Submission", object_id=str(figure_pk), action=action
     )
     if figure.version != before + 1:
         fail(f"{what}: version went from {before} to {figure.version}: more than one transition")
     if history.count() != 1:
-        fail(f"{what}: {history.count()} “{reason}” rows in the figure's history, expected 1")
+        fail(f"{what}: {history.count()} “{change}” rows in the figure's history, expected 1")
     if audited.count() != 1:
         fail(f"{what}: {audited.count()} {action} rows in the audit log, expected 1")
 
@@ -98,9 +98,10 @@ def main() -> None:
     with scratch_database(DATABASE, keep=args.keep) as database:
         django_setup(database)  # no broker: the approval's rollup runs in the request, after it commits
         portal_prepare()
-        from reports.integrity import figures_tampered
+        from reports.figures.integrity import figures_tampered
         from reports.models import Rollup, Status, Submission
-        from reports.services import figure_save, item_submit
+        from reports.workflow.drafts import figure_save
+        from reports.workflow.services import item_submit
         from targets.models import Indicator, Period
         from units.models import Unit, User
 
@@ -143,7 +144,7 @@ def main() -> None:
             _one_transition(
                 figure_pk=draft.pk,
                 before=draft.version,
-                reason="提交",
+                change="submit",
                 action="item_submit",
                 what="submission",
             )
@@ -194,7 +195,7 @@ def main() -> None:
                 _one_transition(
                     figure_pk=figure.pk,
                     before=figure.version,
-                    reason="审核通过",
+                    change="approve",
                     action="item_approve",
                     what=what,
                 )

@@ -351,6 +351,23 @@ class Response:
         return self.headers.get("Location", "")
 
 
+def _multipart(data: list[tuple[str, str]], file: tuple[str, str, bytes]) -> tuple[bytes, str]:
+    boundary = f"ipcity-ops-{time.monotonic_ns()}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in data
+    ]
+    field, filename, content = file
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+        "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 class Browser:
     """One person's browser: its own cookies (session, CSRF), one connection per request."""
 
@@ -359,14 +376,24 @@ class Browser:
         self.base, self.host, self.port = base, parsed.hostname, parsed.port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, data: list[tuple[str, str]] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: list[tuple[str, str]] | None = None,
+        file: tuple[str, str, bytes] | None = None,
+    ) -> Response:
+        """`data`: form fields, posted urlencoded, or with `file` (field name, file name, content) as multipart."""
         headers = {"User-Agent": "ipcity-ops/1", "Accept-Encoding": "gzip"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if data is not None:
-            body = urllib.parse.urlencode(data).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            if file is None:
+                body = urllib.parse.urlencode(data).encode()
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            else:
+                body, headers["Content-Type"] = _multipart(data, file)
             headers["Origin"] = self.base
             headers["Referer"] = self.base + path
         started = time.perf_counter()
@@ -392,6 +419,9 @@ class Browser:
 
     def get(self, path: str) -> Response:
         return self.request("GET", path)
+
+    def upload(self, path: str, data: list[tuple[str, str]], file: tuple[str, str, bytes]) -> Response:
+        return self.request("POST", path, data, file)
 
     def post(self, path: str, data: list[tuple[str, str]]) -> Response:
         return self.request("POST", path, data)

@@ -48,9 +48,9 @@ from .harness import (
 
 DATABASE = "ipcity_ops_load"
 BROKER_DB = 7
-STALE = "您的修改未保存"  # the portal's refusal of a save based on an old version (reports.services._stale)
-SAVE_REASONS = ("新建草稿", "保存草稿")  # the change reasons of a draft save (reports.services)
-SUBMIT_REASONS = ("提交", "重新提交")
+STALE = "您的修改未保存"  # the portal's refusal of a save based on an old version (reports.workflow.drafts.stale_edit)
+SAVE_ACTIONS = ("create", "save")  # the history actions of a draft save (reports.models.ItemAction)
+SUBMIT_ACTIONS = ("submit", "resubmit")
 
 
 @dataclass
@@ -81,6 +81,7 @@ class Reporter(threading.Thread):
         submit_share: float,
         think: float,
         seed: int,
+        places: dict[int, int],
     ) -> None:
         super().__init__(name=username, daemon=True)
         self.number, self.username, self.unit, self.periods = number, username, unit, periods
@@ -90,6 +91,7 @@ class Reporter(threading.Thread):
         self.random = random.Random(seed)
         self.outcome = Outcome()
         self.sequence = 0
+        self.places = places  # indicator id → the decimals its figures take (reports.workflow.validation)
 
     # -- requests, timed and checked for 5xx or no answer -------------------------------------------------------
     def _request(self, kind: str, method: str, path: str, data=None):
@@ -169,7 +171,12 @@ class Reporter(threading.Thread):
 
     def _save(self, period: str, page: Page, key: str) -> Page | None:
         self.sequence += 1
-        value = Decimal(f"{self.number}.{self.sequence:04d}")  # unique to this save; at most 100 (rates)
+        # A value the indicator accepts (a count takes none, others two decimals; a rate at most 100): unique to
+        # this reporter's saves of a count, among its last hundred of anything else.
+        if self.places.get(int(key[1:]), 2) == 0:
+            value = Decimal(self.number * 100_000 + self.sequence)
+        else:
+            value = Decimal(f"{self.number}.{self.sequence % 100:02d}")
         based_on = int(page.value(f"{key}-version") or 0)
         data = page.form_data(
             action="save",
@@ -230,6 +237,21 @@ class Reporter(threading.Thread):
             self.outcome.problems.append(f"{self.username}: {what} refused with “{' '.join(errors)}”")
 
 
+def _tracebacks(log: str, limit: int = 2) -> str:
+    """The server's first tracebacks, each to its exception line, so a failed CI run says what went wrong."""
+    lines, shown, taking = log.splitlines(), [], False
+    for line in lines:
+        if "Traceback" in line:
+            if len([s for s in shown if "Traceback" in s]) == limit:
+                break
+            taking = True
+        if taking:
+            shown.append(line)
+            if line and not line.startswith((" ", "Traceback", "During handling", "The above exception")):
+                taking = False
+    return "\n".join(shown) if shown else "(gunicorn logged no traceback)"
+
+
 def _merge(reporters: list[Reporter]) -> Outcome:
     total = Outcome()
     for reporter in reporters:
@@ -255,10 +277,10 @@ def check_database(outcome: Outcome) -> list[str]:
     unit_ids = dict(Unit.objects.values_list("code", "pk"))
     period_ids = {p.code: p.pk for p in Period.objects.all()}
     history = defaultdict(list)
-    for pk, version, value, reason in Submission.history.model.objects.values_list(
-        "id", "version", "value", "history_change_reason"
+    for pk, version, value, done in Submission.history.model.objects.values_list(
+        "id", "version", "value", "action"
     ):
-        history[pk].append((version, value, reason or ""))
+        history[pk].append((version, value, done))
     audits = Counter()
     for object_id, action, n in (
         AuditEvent.objects.filter(object_type="reports.Submission")
@@ -283,7 +305,7 @@ def check_database(outcome: Outcome) -> list[str]:
         expected = {based_on + 1: value for based_on, value in saves}
         if len(expected) != len(saves):
             problems.append(f"{label}: two accepted saves were based on the same version (a lost update)")
-        stored = [(v, value) for v, value, reason in history[figure.pk] if reason.startswith(SAVE_REASONS)]
+        stored = [(v, value) for v, value, done in history[figure.pk] if done in SAVE_ACTIONS]
         versions = Counter(v for v, _ in stored)
         for version, value in expected.items():
             found = [stored_value for v, stored_value in stored if v == version]
@@ -301,7 +323,7 @@ def check_database(outcome: Outcome) -> list[str]:
         if audited != len(saves):
             problems.append(f"{label}: {len(saves)} accepted saves, {audited} audit rows")
         submitted = outcome.submits.get((unit, indicator, period), 0)
-        in_history = sum(1 for _, _, reason in history[figure.pk] if reason.startswith(SUBMIT_REASONS))
+        in_history = sum(1 for _, _, done in history[figure.pk] if done in SUBMIT_ACTIONS)
         if in_history != submitted or audits[(figure.pk, "item_submit")] != submitted:
             problems.append(
                 f"{label}: {submitted} accepted submissions, {in_history} in its history, "
@@ -340,6 +362,9 @@ def main() -> None:
         units = list(
             Unit.objects.filter(reported_indicators__in=single).distinct().order_by("position", "code")
         )
+        from reports.workflow.validation import figure_places
+
+        places = {i.pk: figure_places(i) for i in Indicator.objects.all()}
         names = accounts_create(prefix="load", role=User.Role.REPORTER, units=units, count=args.reporters)
         periods = [p.code for p in Period.objects.order_by("year", "quarter")]
         env = ops_env(database, broker, DB_CONN_MAX_AGE="60")
@@ -368,6 +393,7 @@ def main() -> None:
                     submit_share=args.submit_share,
                     think=args.think,
                     seed=args.seed * 1000 + n,
+                    places=places,
                 )
                 for n, name in enumerate(names, 1)
             ]
@@ -385,10 +411,10 @@ def main() -> None:
         report(outcome, elapsed)
         if hung:
             fail(f"reporters still waiting for an answer at the end: {', '.join(hung)}")
+        server_errors = [line for line in log.splitlines() if "Traceback" in line or "WORKER TIMEOUT" in line]
         if outcome.problems:
             shown = "\n   ".join(outcome.problems[:15])
-            fail(f"{len(outcome.problems)} requests went wrong:\n   {shown}")
-        server_errors = [line for line in log.splitlines() if "Traceback" in line or "WORKER TIMEOUT" in line]
+            fail(f"{len(outcome.problems)} requests went wrong:\n   {shown}\n{_tracebacks(log)}")
         if server_errors:
             fail(f"gunicorn logged {len(server_errors)} errors (see {server.log}): {server_errors[:3]}")
         if not outcome.counts["saves_accepted"]:

@@ -54,9 +54,9 @@ def seed_approved_figures() -> int:
     rollup, not the workflow, which tests/ops/load.py and the test suite cover)."""
     from django.utils import timezone
 
-    from reports.integrity import figures_sign
+    from reports.figures.integrity import figures_sign
     from reports.models import Status, Submission
-    from reports.validation import ratio_value
+    from reports.workflow.validation import ratio_value
     from targets.models import Indicator, Period
     from units.models import User
     from units.services import user_create
@@ -99,7 +99,7 @@ def figures_change() -> None:
     """Every approved figure moves (as if each had been reopened, corrected and approved again)."""
     from django.db.models import F
 
-    from reports.integrity import figures_sign
+    from reports.figures.integrity import figures_sign
     from reports.models import Status, Submission
 
     approved = Submission.objects.filter(status=Status.APPROVED)

@@ -1,12 +1,27 @@
-"""The demo data (演示数据) for tests that read a whole plan's worth of reporting: bulletin, evaluation."""
+"""Reporters of the units whose indicators the reports tests single out, and the demo data (演示数据) for tests that
+read a whole plan's worth of reporting: bulletin, evaluation."""
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from reports.demo import demo_data_generate
-from reports.rollup import rollup_rebuild_plan
+from reports.demo.services import demo_data_generate
+from reports.figures.rollup import rollup_rebuild_plan
 from targets.models import WorkPlan
+from tests.units.factories import UserFactory
+from units.models import User
+
+
+@pytest.fixture
+def court(plan) -> User:
+    """A reporter of 市中级法院, which reports 3.1, a rate computed from a numerator and a denominator."""
+    return UserFactory(role=User.Role.REPORTER, unit_code="zyfy")
+
+
+@pytest.fixture
+def scjgj(plan) -> User:
+    """A reporter of 市市场监管局, which reports 3.5 (a rate typed as one figure) and 4.1 (a milestone)."""
+    return UserFactory(role=User.Role.REPORTER, unit_code="scjgj")
 
 
 @pytest.fixture(scope="module")

@@ -15,19 +15,15 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from reports.alerts import (
-    alert_unread_count,
-    alerts_for_user,
-    alerts_mark_read,
-    alerts_refresh,
-    alerts_send_email,
-    office_digest,
-)
+from reports.alerts.mail import alerts_send_email, office_digest
+from reports.alerts.selectors import alert_unread_count, alerts_for_user
+from reports.alerts.services import alerts_mark_read, alerts_refresh
 from reports.context_processors import alerts as alerts_context
+from reports.figures.rollup import rollup_rebuild_indicator
 from reports.jobs import alerts_refresh_all, office_digest_all
 from reports.models import Alert, TaskReport
-from reports.rollup import rollup_rebuild_indicator
-from reports.services import figure_save, item_approve, item_return, item_submit, task_report_save
+from reports.workflow.drafts import figure_save, task_report_save
+from reports.workflow.services import item_approve, item_return, item_submit
 from tasks.selectors import tasks_for_unit
 from tests.conftest import PASSWORD
 from tests.markers import eager_only, needs_worker
@@ -193,7 +189,7 @@ def test_submitting_on_the_sheet_closes_the_overdue_alert_at_once(
     client.force_login(sxdjq)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("sheet", args=["sxdjq", Q4]),
+            reverse("reports:sheet", args=["sxdjq", Q4]),
             {
                 f"t{owed.pk}-progress": "in_progress",
                 f"t{owed.pk}-progress_text": "按计划推进",
@@ -308,7 +304,7 @@ def test_the_bell_counts_unread_open_alerts_until_they_are_marked_read(settings,
     unread = alerts_for_user(user=kjj).count()
     assert unread > 0
     bell = render_to_string("includes/_bell.html", request=request)
-    assert f'href="{reverse("alert_list")}"' in bell
+    assert f'href="{reverse("reports:alert_list")}"' in bell
     assert "提醒" in bell and f'<span class="bell-count">{unread}</span>' in bell
 
     assert alerts_mark_read(user=kjj) == unread
@@ -332,23 +328,23 @@ def test_the_alerts_page_links_each_alert_to_its_sheet_and_greys_the_recently_cl
     refresh(settings, plan, "2025-01-07")  # a reminder, closed again when the quarter turns overdue
     refresh(settings, plan, "2025-01-11")
     assert client.login(username=kjj.username, password=PASSWORD)
-    page = client.get(reverse("alert_list")).content.decode()
+    page = client.get(reverse("reports:alert_list")).content.decode()
     assert "逾期未报" in page and "6项未提交" in page
-    assert f'href="{reverse("sheet", args=["kjj", Q4])}"' in page
+    assert f'href="{reverse("reports:sheet", args=["kjj", Q4])}"' in page
     closed = page.split('data-testid="alert-closed"')[1]
     assert "3天后到期" in closed and 'class="closed"' in closed
 
-    response = client.post(reverse("alert_mark_read"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("alert_list")
+    response = client.post(reverse("reports:alert_mark_read"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:alert_list")
     assert alert_unread_count(user=kjj) == 0
 
 
 def test_the_alerts_page_shows_a_unit_only_its_own_alerts(client, settings, plan, kjj, guanghan_user):
     refresh(settings, plan, "2025-01-11")
     assert client.login(username=guanghan_user.username, password=PASSWORD)
-    page = client.get(reverse("alert_list")).content.decode()
-    assert reverse("sheet", args=["guanghan", Q4]) in page
-    assert reverse("sheet", args=["kjj", Q4]) not in page
+    page = client.get(reverse("reports:alert_list")).content.decode()
+    assert reverse("reports:sheet", args=["guanghan", Q4]) in page
+    assert reverse("reports:sheet", args=["kjj", Q4]) not in page
 
 
 def test_a_stale_return_links_to_its_item_and_a_red_indicator_to_its_page(
@@ -362,12 +358,12 @@ def test_a_stale_return_links_to_its_item_and_a_red_indicator_to_its_page(
     refresh(settings, plan, "2025-01-11")
 
     assert client.login(username=kjj.username, password=PASSWORD)
-    page = client.get(reverse("alert_list")).content.decode()
-    assert reverse("item_detail", args=["kjj", Q4, "task", report.task_id]) in page
+    page = client.get(reverse("reports:alert_list")).content.decode()
+    assert reverse("reports:item_detail", args=["kjj", Q4, "task", report.task_id]) in page
     client.logout()
     assert client.login(username=office_user.username, password=PASSWORD)
-    page = client.get(reverse("alert_list")).content.decode()
-    assert reverse("indicator_detail", args=[indicator(plan, "2.3").pk]) in page
+    page = client.get(reverse("reports:alert_list")).content.decode()
+    assert reverse("reports:indicator_detail", args=[indicator(plan, "2.3").pk]) in page
     assert "指标滞后预警" in page
 
 

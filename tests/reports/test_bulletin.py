@@ -12,23 +12,20 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from reports.alerts import obligations_by_unit, reported_by_unit
-from reports.bulletin import bulletin_data
-from reports.bulletin_document import NO_CHARTS, bulletin_docx
-from reports.documents import document_request, document_write
+from reports.documents.bulletin import bulletin_data
+from reports.documents.bulletin_docx import NO_CHARTS, bulletin_docx
+from reports.documents.services import document_request, document_write
+from reports.figures.selectors import plan_standings
 from reports.models import Document, Status, Submission
-from reports.progress import plan_standings
-from reports.templatetags.portal import figure_display
+from reports.workflow.selectors import obligations_by_unit, reported_by_unit
+from targets.display import figure_display
 from tests.conftest import PASSWORD
 from tests.markers import eager_only, needs_worker
 from units.models import User
 
 from .factories import period
 
-
-@pytest.fixture(autouse=True)
-def after_the_plan(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+pytestmark = pytest.mark.usefixtures("after_the_plan")
 
 
 @pytest.fixture
@@ -144,102 +141,91 @@ def test_with_a_browser_the_document_carries_two_charts(demo, q2, settings):
 # Asking for it, the job, the list and the download.
 
 
-@pytest.fixture
-def office(make_user):
-    return make_user("office-b", User.Role.OFFICE, "ldxzbgs")
-
-
-def test_only_the_office_asks_for_documents_and_only_for_ended_quarters(demo, q2, make_user, office):
-    reporter = make_user("jy-b", User.Role.REPORTER, "jingyang")
+def test_only_the_office_asks_for_documents_and_only_for_ended_quarters(demo, q2, jingyang, office_user):
     with pytest.raises(PermissionDenied):
-        document_request(user=reporter, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
+        document_request(user=jingyang, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
     with pytest.raises(ValidationError, match="已经结束的季度"):
-        document_request(user=office, plan=demo, kind=Document.Kind.BULLETIN, period=None)
+        document_request(user=office_user, plan=demo, kind=Document.Kind.BULLETIN, period=None)
     assert not Document.objects.exists()
 
 
 @eager_only
 def test_a_requested_bulletin_is_written_stored_and_downloadable_by_every_unit(
-    demo, q2, office, make_user, client, settings, tmp_path
+    demo, q2, office_user, guanghan_user, client, settings, tmp_path
 ):
     settings.CHART_BROWSER, settings.MEDIA_ROOT = "", tmp_path
-    document = document_request(user=office, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
+    document = document_request(user=office_user, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
     document_write(document_id=document.pk)  # what the job runs (eager in tests, queued on commit)
     document.refresh_from_db()
-    assert (document.state, document.progress, document.created_by) == (Document.State.DONE, 100, office)
+    assert (document.state, document.progress, document.created_by) == (Document.State.DONE, 100, office_user)
     assert Path(document.file.path).exists()
 
-    reporter = make_user("gh-b", User.Role.REPORTER, "guanghan")
-    assert client.login(username=reporter.username, password=PASSWORD)
-    page = client.get(reverse("document_list")).content.decode()
+    assert client.login(username=guanghan_user.username, password=PASSWORD)
+    page = client.get(reverse("reports:document_list")).content.decode()
     assert "2025年第二季度通报.docx" in page and "生成季度通报" not in page
-    response = client.get(reverse("document_download", args=[document.pk]))
+    response = client.get(reverse("reports:document_download", args=[document.pk]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     _document, text = document_text(b"".join(response.streaming_content))
     assert "关于2025年第二季度知识产权强市建设工作推进情况的通报" in text
 
 
-def test_a_double_click_starts_one_job(demo, q2, office, monkeypatch):
-    queued = []
-    monkeypatch.setattr("reports.jobs.document_generate.delay_on_commit", queued.append)
-    first = document_request(user=office, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
-    second = document_request(user=office, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
-    assert first == second and queued == [first.pk]
+def test_a_double_click_starts_one_job(demo, q2, office_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        first = document_request(user=office_user, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
+        second = document_request(user=office_user, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
+    assert first == second and [job.job for job in queued] == [("document_generate", (first.pk,))]
 
 
-def test_a_failed_job_says_so_and_a_new_request_starts_again(demo, q2, office, monkeypatch):
-    monkeypatch.setattr("reports.jobs.document_generate.delay_on_commit", lambda pk: None)
-    document = document_request(user=office, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
+def test_a_failed_job_says_so_and_a_new_request_starts_again(demo, q2, office_user, monkeypatch):
+    document = document_request(user=office_user, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
 
     def broken(_document, _step):
         raise RuntimeError("磁盘已满")
 
-    monkeypatch.setattr("reports.documents._build", broken)
+    monkeypatch.setattr("reports.documents.services._build", broken)
     with pytest.raises(RuntimeError):
         document_write(document_id=document.pk)
     document.refresh_from_db()
     assert document.state == Document.State.FAILED and "磁盘已满" in document.error
-    again = document_request(user=office, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
+    again = document_request(user=office_user, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
     assert again != document
 
 
-def test_the_status_of_a_document_is_read_by_the_list_page(demo, q2, office, client, monkeypatch):
-    monkeypatch.setattr("reports.jobs.document_generate.delay_on_commit", lambda pk: None)
-    document = document_request(user=office, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
+def test_the_status_of_a_document_is_read_by_the_list_page(demo, q2, office_user, client, monkeypatch):
+    document = document_request(user=office_user, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
     Document.objects.filter(pk=document.pk).update(
         state=Document.State.RUNNING, progress=30, step="正在绘制图表"
     )
-    assert client.login(username=office.username, password=PASSWORD)
-    assert client.get(reverse("document_status", args=[document.pk])).json() == {
+    assert client.login(username=office_user.username, password=PASSWORD)
+    assert client.get(reverse("reports:document_status", args=[document.pk])).json() == {
         "state": "running",
         "label": "生成中",
         "progress": 30,
         "step": "正在绘制图表",
     }
-    page = client.get(reverse("document_list")).content.decode()
+    page = client.get(reverse("reports:document_list")).content.decode()
     assert 'value="30"' in page and "documents.js" in page
 
 
 def test_units_see_only_finished_bulletins_and_never_the_evaluation(
-    demo, q2, office, make_user, client, monkeypatch
+    demo, q2, office_user, jingyang, client, monkeypatch
 ):
-    monkeypatch.setattr("reports.jobs.document_generate.delay_on_commit", lambda pk: None)
-    running = document_request(user=office, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
-    evaluation = document_request(user=office, plan=demo, kind=Document.Kind.EVALUATION)
-    reporter = make_user("jy-c", User.Role.REPORTER, "jingyang")
-    assert client.login(username=reporter.username, password=PASSWORD)
+    running = document_request(user=office_user, plan=demo, kind=Document.Kind.BULLETIN, period=q2)
+    evaluation = document_request(user=office_user, plan=demo, kind=Document.Kind.EVALUATION)
+    assert client.login(username=jingyang.username, password=PASSWORD)
     for document in (running, evaluation):
-        assert client.get(reverse("document_status", args=[document.pk])).status_code == 404
-        assert client.get(reverse("document_download", args=[document.pk])).status_code == 404
-    assert client.post(reverse("document_new"), {"kind": "bulletin", "period": q2.pk}).status_code == 403
+        assert client.get(reverse("reports:document_status", args=[document.pk])).status_code == 404
+        assert client.get(reverse("reports:document_download", args=[document.pk])).status_code == 404
+    assert (
+        client.post(reverse("reports:document_new"), {"kind": "bulletin", "period": q2.pk}).status_code == 403
+    )
     assert Document.objects.count() == 2
 
 
 @needs_worker
 @pytest.mark.worker
-def test_on_a_real_worker_a_requested_bulletin_is_written(transactional_db, plan, make_user, settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+def test_on_a_real_worker_a_requested_bulletin_is_written(transactional_db, plan, make_user):
     office = make_user("office-w", User.Role.OFFICE, "ldxzbgs")
     document = document_request(
         user=office, plan=plan, kind=Document.Kind.BULLETIN, period=period(plan, "2023Q4")

@@ -15,13 +15,14 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from reports.demo import DEMO, demo_data_generate
-from reports.models import Evidence, Instruction, InstructionReply, Status, Submission, TaskReport
-from reports.progress import plan_standings
-from reports.rollup import rollup_rebuild_plan
-from reports.selectors import sheet_groups, unit_obligation_counts
+from reports.demo.services import demo_data_generate
+from reports.demo.values import DEMO
+from reports.figures.rollup import rollup_rebuild_plan
+from reports.figures.selectors import plan_standings
+from reports.models import Evidence, Instruction, InstructionReply, ItemAction, Status, Submission, TaskReport
+from reports.workflow.selectors import sheet_groups, unit_obligation_counts
+from targets.engine import ProgressStatus
 from targets.models import Indicator, WorkPlan
-from targets.progress import Status as Standing
 from units.models import Unit, User
 
 
@@ -122,7 +123,7 @@ def test_some_items_were_returned_with_a_reason_and_resubmitted(demo, plan):
     returned = [
         record
         for model in (Submission, TaskReport)
-        for record in model.history.filter(history_change_reason__startswith="退回：")
+        for record in model.history.filter(action=ItemAction.RETURN)
     ]
     assert len(returned) == demo["counts"]["returned_and_resubmitted"] + demo["counts"]["returned"] > 5
     assert {type(r.instance) for r in returned} == {Submission, TaskReport}
@@ -131,7 +132,7 @@ def test_some_items_were_returned_with_a_reason_and_resubmitted(demo, plan):
         current = type(item).objects.get(pk=item.pk)
         if current.period != plan.periods.order_by("year", "quarter").last():
             assert current.status == Status.APPROVED
-            assert current.history.filter(history_change_reason="重新提交").exists()
+            assert current.history.filter(action=ItemAction.RESUBMIT).exists()
 
 
 def test_every_text_written_starts_with_the_demo_mark(demo, plan):
@@ -186,8 +187,8 @@ def test_the_plan_ends_with_indicators_met_behind_lagging_and_without_baseline(d
     standings = {s.indicator.code: s.progress for s in plan_standings(plan=plan, period=periods[-1])}
     colours = {p.colour for p in standings.values()}
     assert {"green", "amber", "red"} <= colours
-    assert standings["二(二)2.1"].status == Standing.NO_BASELINE
-    assert standings["1.1"].status == Standing.MET
+    assert standings["二(二)2.1"].status == ProgressStatus.NO_BASELINE
+    assert standings["1.1"].status == ProgressStatus.MET
     assert standings["3.4"].colour == "amber"
 
 

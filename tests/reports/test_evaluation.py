@@ -10,24 +10,31 @@ import docx
 import openpyxl
 import pytest
 
-from reports import word
-from reports.alerts import obligations_by_unit
-from reports.documents import document_request, document_write
-from reports.evaluation import BASIC, MET, NO_DATA, NOT_MET, TaskCompletion, plan_evaluation, verdict
-from reports.evaluation_document import evaluation_docx, evaluation_xlsx
+from reports.documents import word
+from reports.documents.evaluation import (
+    BASIC,
+    MET,
+    NO_DATA,
+    NOT_MET,
+    TaskCompletion,
+    plan_evaluation,
+    verdict,
+)
+from reports.documents.evaluation_files import evaluation_docx, evaluation_xlsx
+from reports.documents.services import document_request, document_write
+from reports.figures.selectors import plan_standings
 from reports.models import Document, Status, Submission, TaskReport
-from reports.progress import plan_standings
-from reports.templatetags.portal import figure_display
+from reports.workflow.selectors import obligations_by_unit
+from targets.display import figure_display
+from targets.engine import Progress, ProgressStatus
 from targets.models import Indicator
-from targets.progress import Progress
-from targets.progress import Status as Standing
 from tests.markers import eager_only
-from units.models import Unit, User
+from units.models import Unit
 
 RATIO, POINTS = Decimal("0.90"), Decimal("5")
 
 
-def standing(kind, value, target, *, direction="increase", comparison=">=", status=Standing.LAGGING):
+def standing(kind, value, target, *, direction="increase", comparison=">=", status=ProgressStatus.LAGGING):
     indicator = SimpleNamespace(kind=kind, direction=direction, comparison=comparison)
     progress = Progress(
         status=status, value=None if value is None else Decimal(value), target=target and Decimal(target)
@@ -38,9 +45,9 @@ def standing(kind, value, target, *, direction="increase", comparison=">=", stat
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        (standing("level", "402", "402", status=Standing.MET), MET),
+        (standing("level", "402", "402", status=ProgressStatus.MET), MET),
         (
-            standing("level", "410", "402", status=Standing.ON_TRACK),
+            standing("level", "410", "402", status=ProgressStatus.ON_TRACK),
             MET,
         ),  # met though the engine said on track
         (standing("level", "370", "402"), BASIC),  # 92% of 402
@@ -59,11 +66,16 @@ def standing(kind, value, target, *, direction="increase", comparison=">=", stat
         (standing("relative", "90", "90", direction="decrease", comparison="<="), MET),  # 100天 × 0.9
         (standing("relative", "95", "90", direction="decrease", comparison="<="), BASIC),  # 90/95 = 94.7%
         (standing("relative", "110", "90", direction="decrease", comparison="<="), NOT_MET),  # 81.8%
-        (standing("relative", "85", "90", direction="decrease", comparison="<=", status=Standing.MET), MET),
-        (standing("relative", "101", None, status=Standing.NO_BASELINE), NO_DATA),
-        (standing("milestone", "1", "1", status=Standing.MET), MET),
+        (
+            standing(
+                "relative", "85", "90", direction="decrease", comparison="<=", status=ProgressStatus.MET
+            ),
+            MET,
+        ),
+        (standing("relative", "101", None, status=ProgressStatus.NO_BASELINE), NO_DATA),
+        (standing("milestone", "1", "1", status=ProgressStatus.MET), MET),
         (standing("milestone", "0", "1"), NOT_MET),
-        (standing("level", None, "402", status=Standing.NO_DATA), NO_DATA),
+        (standing("level", None, "402", status=ProgressStatus.NO_DATA), NO_DATA),
     ],
 )
 def test_the_verdict_rule(case, expected):
@@ -97,8 +109,7 @@ def test_a_task_is_complete_only_when_every_unit_says_so_else_its_worst_state(co
 
 
 @pytest.fixture
-def evaluation(demo_plan, settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+def evaluation(demo_plan, after_the_plan):
     return plan_evaluation(plan=demo_plan)
 
 
@@ -209,8 +220,7 @@ def test_the_word_document_marks_each_verdict_in_its_colour(evaluation):
     }
 
 
-def test_the_workbook_has_numbers_as_numbers_and_escapes_formula_text(demo_plan, settings, db):
-    settings.PORTAL_TODAY = "2025-07-15"
+def test_the_workbook_has_numbers_as_numbers_and_escapes_formula_text(demo_plan, after_the_plan, db):
     Unit.objects.filter(code="jingyang").update(name='=HYPERLINK("http://x")')
     Indicator.objects.filter(plan=demo_plan, code="1.1").update(name="-1+2")
     evaluation = plan_evaluation(plan=demo_plan)
@@ -227,7 +237,8 @@ def test_the_workbook_has_numbers_as_numbers_and_escapes_formula_text(demo_plan,
         assert row[6] == (None if value is None else pytest.approx(float(value)))
         assert row[7] == (None if item.completion is None else pytest.approx(float(item.completion)))
         assert row[8] == item.verdict
-    assert by_code["1.1"][1] == "'-1+2"
+    assert by_code["1.1"][1] == "-1+2"  # as typed, marked as typed text (quotePrefix), never run:
+    assert next(row[1] for row in book["指标"].iter_rows(min_row=2) if row[0].value == "1.1").quotePrefix
     assert book["指标"]["H2"].number_format == "0.0%"  # 96.8%, as the Word report reads
     numbers = (int, float)
     assert all(isinstance(by_code[code][6], numbers) for code in ("1.1", "2.3", "3.2", "4.3"))
@@ -238,22 +249,25 @@ def test_the_workbook_has_numbers_as_numbers_and_escapes_formula_text(demo_plan,
     assert units[0][-2:] == ("报送指标数", "达成指标数")
     assert all(isinstance(n, numbers) for row in units[1:] for n in row[1:])
     names = [row[0] for row in units[1:]]
-    assert names == [
-        "'" + record.unit.name if record.unit.name.startswith("=") else record.unit.name
-        for record in evaluation.units
-    ]
-    assert '\'=HYPERLINK("http://x")' in names and '=HYPERLINK("http://x")' not in names
+    assert names == [record.unit.name for record in evaluation.units]
+    hyperlink = next(row[0] for row in book["单位"].iter_rows(min_row=2) if row[0].value.startswith("="))
+    assert (hyperlink.value, hyperlink.data_type, hyperlink.quotePrefix) == (
+        '=HYPERLINK("http://x")',
+        "s",
+        True,
+    )
 
 
 @eager_only
-def test_the_office_gets_both_evaluation_files_from_the_job(demo_plan, make_user, settings, tmp_path):
-    settings.PORTAL_TODAY, settings.MEDIA_ROOT = "2025-07-15", tmp_path
-    office = make_user("office-e", User.Role.OFFICE, "ldxzbgs")
+def test_the_office_gets_both_evaluation_files_from_the_job(
+    demo_plan, office_user, after_the_plan, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     for kind, opener in (
         (Document.Kind.EVALUATION, docx.Document),
         (Document.Kind.EVALUATION_XLSX, openpyxl.load_workbook),
     ):
-        document = document_request(user=office, plan=demo_plan, kind=kind)
+        document = document_request(user=office_user, plan=demo_plan, kind=kind)
         document_write(document_id=document.pk)
         document.refresh_from_db()
         assert document.state == Document.State.DONE and document.period is None

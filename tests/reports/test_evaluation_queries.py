@@ -6,18 +6,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.evaluation import plan_evaluation
-from reports.evaluation_document import evaluation_docx, evaluation_xlsx
-from reports.rollup import rollup_rebuild_plan
-from reports.services import figure_save, item_approve, item_return, item_submit, task_report_save
+from reports.documents.evaluation import plan_evaluation
+from reports.documents.evaluation_files import evaluation_docx, evaluation_xlsx
+from reports.figures.rollup import rollup_rebuild_plan
+from reports.workflow.drafts import figure_save, task_report_save
+from reports.workflow.services import item_approve, item_return, item_submit
 from units.models import Unit
 
 from .factories import indicator, period, task
 
-
-@pytest.fixture(autouse=True)
-def after_the_plan(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+pytestmark = pytest.mark.usefixtures("after_the_plan")
 
 
 def report(office, plan, quarters: list[str], units: tuple[str, ...]) -> None:

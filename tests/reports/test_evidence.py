@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reports.evidence import evidence_sniff
+from reports.workflow.evidence import evidence_sniff
 
 
 def docx_bytes(extra_size: int = 0) -> bytes:

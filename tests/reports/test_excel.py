@@ -6,7 +6,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from reports.excel import (
+from reports.models import Status, Submission, TaskReport
+from reports.workflow.drafts import figure_save, task_report_save
+from reports.workflow.excel import (
     CREATED,
     ERROR,
     SHEET_FIGURES,
@@ -16,25 +18,16 @@ from reports.excel import (
     sheet_import,
     sheet_template_xlsx,
 )
-from reports.models import Status, Submission, TaskReport
-from reports.services import figure_save, item_submit, task_report_save
+from reports.workflow.services import item_submit
 from targets.models import Indicator
 from units.models import Unit, User
 
 from .factories import indicator, period, task
 
+pytestmark = pytest.mark.usefixtures("in_2024q1")
+
 QUARTER = "2023Q4"
 CODE_COLUMN = {SHEET_FIGURES: "编号", SHEET_TASKS: "任务编号"}
-
-
-@pytest.fixture(autouse=True)
-def in_2024q1(settings):
-    settings.PORTAL_TODAY = "2024-01-05"
-
-
-@pytest.fixture
-def jingyang(make_user):
-    return make_user("jy", User.Role.REPORTER, "jingyang")
 
 
 def template(plan, unit: Unit) -> bytes:
@@ -177,7 +170,7 @@ def test_the_real_import_stores_drafts_with_history(plan, jingyang):
         Status.DRAFT,
         1,
     )
-    assert list(figure.history.values_list("history_user__username", flat=True)) == ["jy"]
+    assert list(figure.history.values_list("history_user__username", flat=True)) == [jingyang.username]
     assert Submission.objects.get(indicator__code="2.3").value == Decimal("1.25")
     report = TaskReport.objects.get(unit=jingyang.unit)
     assert (report.task.code, report.progress, report.status) == ("二(一)2", "in_progress", Status.DRAFT)
@@ -298,8 +291,7 @@ def test_a_stale_version_is_refused_and_shows_the_current_value(plan, jingyang, 
     assert Submission.objects.get().value == Decimal("62")
 
 
-def test_a_rate_over_100_is_refused(plan, make_user):
-    scjgj = make_user("sc", User.Role.REPORTER, "scjgj")
+def test_a_rate_over_100_is_refused(plan, scjgj):
     content = fill(template(plan, scjgj.unit), {(SHEET_FIGURES, "3.5"): {"数值": 120}})
     result = upload(plan, scjgj, content, dry_run=False)
     assert row_of(result, "3.5").errors == ["数值：比率不能超过100%，您填写的是120%"]
@@ -313,32 +305,28 @@ def test_a_negative_value_is_refused(plan, jingyang):
     assert not Submission.objects.exists()
 
 
-def test_a_rate_is_computed_from_numerator_and_denominator(plan, make_user):
-    court = make_user("court", User.Role.REPORTER, "zyfy")
+def test_a_rate_is_computed_from_numerator_and_denominator(plan, court):
     content = fill(template(plan, court.unit), {(SHEET_FIGURES, "3.1"): {"分子": 45, "分母": 50}})
     result = upload(plan, court, content, dry_run=False)
     assert row_of(result, "3.1").changes == [("分子", "", "45"), ("分母", "", "50"), ("数值", "", "90")]
     assert Submission.objects.get().value == Decimal("90.00")
 
 
-def test_numerator_above_denominator_is_refused(plan, make_user):
-    court = make_user("court", User.Role.REPORTER, "zyfy")
+def test_numerator_above_denominator_is_refused(plan, court):
     content = fill(template(plan, court.unit), {(SHEET_FIGURES, "3.1"): {"分子": 51, "分母": 50}})
     result = upload(plan, court, content, dry_run=False)
     assert "分子：审限内结案数（51）不能大于结案总数（50）" in row_of(result, "3.1").errors
     assert not Submission.objects.exists()
 
 
-def test_a_value_typed_into_a_computed_rate_is_refused(plan, make_user):
-    court = make_user("court", User.Role.REPORTER, "zyfy")
+def test_a_value_typed_into_a_computed_rate_is_refused(plan, court):
     content = fill(template(plan, court.unit), {(SHEET_FIGURES, "3.1"): {"数值": 90}})
     result = upload(plan, court, content, dry_run=True)
     assert "请在“分子”“分母”两列填写" in row_of(result, "3.1").errors[0]
     assert_chinese(row_of(result, "3.1").errors)
 
 
-def test_the_prefilled_computed_rate_may_stay_when_numerator_changes(plan, make_user):
-    court = make_user("court", User.Role.REPORTER, "zyfy")
+def test_the_prefilled_computed_rate_may_stay_when_numerator_changes(plan, court):
     upload(
         plan,
         court,
@@ -357,8 +345,7 @@ def test_a_numerator_for_an_indicator_without_one_is_refused(plan, jingyang):
     assert row_of(result, "1.1").errors == ["1.1 不按分子/分母填报，请把季末数填在“数值”列，“分子”列请留空"]
 
 
-def test_a_milestone_is_reported_as_yes_or_no_with_a_date(plan, make_user):
-    scjgj = make_user("sc", User.Role.REPORTER, "scjgj")
+def test_a_milestone_is_reported_as_yes_or_no_with_a_date(plan, scjgj):
     content = fill(
         template(plan, scjgj.unit),
         {(SHEET_FIGURES, "4.1"): {"是否达成": "是", "达成日期": datetime.date(2023, 11, 2)}},
@@ -457,6 +444,6 @@ def test_an_import_costs_the_same_queries_for_one_figure_as_for_many(plan, offic
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert Submission.objects.filter(unit=unit, value=7).count() == len(codes)
-    assert {
-        h.history_change_reason for h in Submission.history.filter(unit_id=unit.pk, history_type="+")
-    } == {"新建草稿（Excel导入）"}
+    assert {h.why for h in Submission.history.filter(unit_id=unit.pk, history_type="+")} == {
+        "新建草稿（Excel导入）"
+    }

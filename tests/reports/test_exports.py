@@ -12,22 +12,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.exports import XLSX, safe_cell, xlsx_response
-from reports.rollup import rollup_rebuild_plan
-from reports.services import figure_save, item_approve, item_submit, task_report_save
-from reports.tables import StandingTable
+from reports.dashboards.tables import StandingTable
+from reports.figures.rollup import rollup_rebuild_plan
+from reports.workflow.drafts import figure_save, task_report_save
+from reports.workflow.services import item_approve, item_submit
+from reports.xlsx import XLSX, safe_cell, set_cell, xlsx_response
 from targets.models import Indicator
 from tasks.models import Task
 from units.models import Unit, User
 
 from .factories import indicator, period, task
 
+pytestmark = pytest.mark.usefixtures("after_the_plan")
+
 FORMULA = '=HYPERLINK("http://example.invalid","点我")'
-
-
-@pytest.fixture(autouse=True)
-def mid_2025(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
 
 
 def _figure(office, plan, unit_code: str, quarter: str, code: str, value: str, note: str = ""):
@@ -61,7 +59,7 @@ def reported(plan, office_user):
     """Approved 1.1 figures of two counties for two quarters; in the review queue: 旌阳区's 2.3 figure (its note
     looks like a formula), 广汉市's 2.3 figure, and both counties' task reports on 二(一)2 (旌阳区 behind)."""
     for quarter in ("2025Q1", "2025Q2"):
-        for code, value in (("jingyang", "40.5"), ("guanghan", "41")):
+        for code, value in (("jingyang", "40"), ("guanghan", "41")):
             item_approve(user=office_user, item=_figure(office_user, plan, code, quarter, "1.1", value))
     _figure(office_user, plan, "jingyang", "2025Q2", "2.3", "0.75", note=FORMULA)
     _figure(office_user, plan, "guanghan", "2025Q2", "2.3", "1.25", note="按合同金额统计")
@@ -99,8 +97,9 @@ def values(sheet) -> list[list]:
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1+1", "\r=1+1", FORMULA, "-"])
-def test_text_that_starts_a_formula_gets_an_apostrophe(text):
-    assert safe_cell(text) == "'" + text
+def test_text_that_starts_a_formula_is_kept_as_typed_text_marked_quote_prefix(text):
+    cell = set_cell(openpyxl.Workbook().active["A1"], text)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
 
 
 @pytest.mark.parametrize("text", ["旌阳区人民政府", "1-2", "a=b", " =1", "2025Q2", ""])
@@ -145,7 +144,8 @@ def test_dates_stay_dates_and_aware_times_are_written_in_local_time():
 
 
 def test_control_characters_are_dropped_before_the_formula_check():
-    assert safe_cell("\x07=1+1") == "'=1+1"
+    cell = set_cell(openpyxl.Workbook().active["A1"], "\x07=1+1")
+    assert (cell.value, cell.quotePrefix) == ("=1+1", True)
     assert safe_cell("第一\x0b行") == "第一行"
 
 
@@ -162,12 +162,12 @@ def test_a_written_file_holds_no_formula_and_keeps_numbers_and_dates():
     assert "<f>" not in sheet_xml  # no formula anywhere in the file
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header, row = cells(sheet)
-    assert header[1].value == "'" + FORMULA
+    assert (header[1].value, header[1].quotePrefix) == (FORMULA, True)
     assert [c.data_type for c in row] == ["s", "n", "n", "d", "d", "s"]
-    assert [c.value for c in row[:3]] == ["'" + FORMULA, -5, -2.5]
+    assert [c.value for c in row[:3]] == [FORMULA, -5, -2.5] and row[0].quotePrefix
     assert row[3].value == datetime.datetime(2025, 7, 10)
     assert row[4].value == datetime.datetime(2025, 7, 10, 9, 15)
-    assert row[5].value == "'-3"  # text that looks like a negative number is text: escaped
+    assert (row[5].value, row[5].quotePrefix) == ("-3", True)  # text that looks like a negative number: text
 
 
 # --- the dashboards' downloads -----------------------------------------------------------------------------------
@@ -177,9 +177,9 @@ def test_the_indicator_table_download_has_the_page_rows_as_text_and_numbers(
     client, reported, hostile_names, office_user
 ):
     client.force_login(office_user)
-    page = client.get(reverse("indicator_table"), {"period": "2025Q2"})
+    page = client.get(reverse("reports:indicator_table"), {"period": "2025Q2"})
     page_codes = [row.record.indicator.code for row in page.context["table"].rows]
-    sheet = download(client, "indicator_table", period="2025Q2").active
+    sheet = download(client, "reports:indicator_table", period="2025Q2").active
     header, *rows = values(sheet)
     assert header == [
         "编号",
@@ -195,8 +195,10 @@ def test_the_indicator_table_download_has_the_page_rows_as_text_and_numbers(
     ]
     assert [r[0] for r in rows] == page_codes
     first = next(r for r in rows if r[0] == "1.1")
-    assert first[1] == "'@SUM(1,2)"  # the link's text, escaped: no HTML, no formula
-    assert first[4] == 81.5 and first[7] in {"达标/正常", "达标", "预警", "滞后"}
+    assert (
+        first[1] == "@SUM(1,2)"
+    )  # the link's text, as typed: no HTML, no formula (tests/reports/test_xlsx.py)
+    assert first[4] == 81 and first[7] in {"达标/正常", "达标", "预警", "滞后"}
     assert not any("<" in str(v) for r in rows for v in r)
     assert (
         next(r for r in rows if r[0].startswith("二"))[2] == "任务"
@@ -216,13 +218,13 @@ def test_the_heatmap_download_has_every_unit_with_states_counts_and_rates(
     client, reported, hostile_names, office_user
 ):
     client.force_login(office_user)
-    data = client.get(reverse("heatmap")).context["data"]
-    book = download(client, "heatmap")
+    data = client.get(reverse("reports:heatmap")).context["data"]
+    book = download(client, "reports:heatmap")
     grid, detail = book.worksheets
     header, *rows = cells(grid)
-    assert [c.value for c in header] == ["单位", *[p.code for p in data.periods], "完整率", "及时率"]
+    assert [c.value for c in header] == ["单位", *[p.label for p in data.periods], "完整率", "及时率"]
     assert [r[0].value for r in rows] == [
-        *["'" + FORMULA if u.code == "jingyang" else u.name for u, _, _ in data.rows],
+        *[FORMULA if u.code == "jingyang" else u.name for u, _, _ in data.rows],
         "全市完整率",
         "全市及时率",
     ]
@@ -246,7 +248,7 @@ def test_the_heatmap_download_has_every_unit_with_states_counts_and_rates(
     detail_header, *detail_rows = values(detail)
     assert detail_header == ["单位", "季度", "状态", "应报", "已报", "按时", "逾期", "报送截止"]
     assert len(detail_rows) == len(data.rows) * len(data.periods)
-    jingyang = next(r for r in detail_rows if r[0] == "'" + FORMULA and r[1] == "2025Q2")
+    jingyang = next(r for r in detail_rows if r[0] == FORMULA and r[1] == "2025年第二季度")
     cell = next(cells_ for u, cells_, _ in data.rows if u.code == "jingyang")[-1]
     assert jingyang[2:7] == [cell.label, cell.owed, cell.reported, cell.on_time, cell.late]
     assert all(isinstance(v, int) for v in jingyang[3:7])
@@ -257,26 +259,26 @@ def test_the_task_board_download_has_every_task_and_each_units_progress(
     client, reported, hostile_names, office_user
 ):
     client.force_login(office_user)
-    page = client.get(reverse("task_board")).context
-    sheet = download(client, "task_board").active
+    page = client.get(reverse("reports:task_board")).context
+    sheet = download(client, "reports:task_board").active
     header, *rows = values(sheet)
     assert header[:3] == ["编号", "任务", "滞后单位数"]
-    assert header[3:] == ["'" + FORMULA if u.code == "jingyang" else u.name for u in page["units"]]
+    assert header[3:] == [FORMULA if u.code == "jingyang" else u.name for u in page["units"]]
     assert [r[0] for r in rows] == [r.task.code for r in page["rows"]]
     assert [r[2] for r in rows] == [r.delayed for r in page["rows"]]
     behind = next(r for r in rows if r[0] == "二(一)2")
-    assert behind[1] == "'+SUM(A1:A9)"
+    assert behind[1] == "+SUM(A1:A9)"
     assert isinstance(behind[2], int) and behind[2] >= 1
     by_unit = dict(zip(header, behind, strict=True))
-    assert by_unit["'" + FORMULA] == "滞后" and by_unit["广汉市人民政府"] == "推进中"
+    assert by_unit[FORMULA] == "滞后" and by_unit["广汉市人民政府"] == "推进中"
 
 
 def test_the_league_download_ranks_units_as_the_page_with_numeric_rates(
     client, reported, hostile_names, office_user
 ):
     client.force_login(office_user)
-    page_rows = client.get(reverse("league"), {"period": "2025Q2"}).context["rows"]
-    book = download(client, "league", period="2025Q2")
+    page_rows = client.get(reverse("reports:league"), {"period": "2025Q2"}).context["rows"]
+    book = download(client, "reports:league", period="2025Q2")
     header, *rows = cells(book.active)
     assert [c.value for c in header] == [
         "名次",
@@ -288,7 +290,7 @@ def test_the_league_download_ranks_units_as_the_page_with_numeric_rates(
         "滞后任务",
     ]
     assert [r[1].value for r in rows] == [
-        "'" + FORMULA if r.unit.code == "jingyang" else r.unit.name for r in page_rows
+        FORMULA if r.unit.code == "jingyang" else r.unit.name for r in page_rows
     ]
     assert [r[0].value for r in rows] == list(range(1, len(page_rows) + 1))
     for page_row, row in zip(page_rows, rows, strict=True):
@@ -303,7 +305,7 @@ def test_the_league_download_ranks_units_as_the_page_with_numeric_rates(
 
 def test_the_review_queue_download_has_the_queued_items_with_numeric_values(client, reported, office_user):
     client.force_login(office_user)
-    book = download(client, "review")
+    book = download(client, "reports:review")
     figures, reports = book.worksheets
     header, *rows = values(figures)
     assert header == ["单位", "季度", "指标编号", "指标", "数值", "计量单位", "说明", "提交人", "提交时间"]
@@ -311,7 +313,7 @@ def test_the_review_queue_download_has_the_queued_items_with_numeric_values(clie
         ("广汉市人民政府", "2.3", 1.25),
         ("旌阳区人民政府", "2.3", 0.75),
     ]
-    assert next(r for r in rows if r[0] == "旌阳区人民政府")[6] == "'" + FORMULA
+    assert next(r for r in rows if r[0] == "旌阳区人民政府")[6] == FORMULA
     assert all(isinstance(r[8], datetime.datetime) for r in rows)
     report_header, *report_rows = values(reports)
     assert report_header[:5] == ["单位", "季度", "任务编号", "任务", "进展状态"]
@@ -324,23 +326,29 @@ def test_the_review_queue_download_has_the_queued_items_with_numeric_values(clie
 def test_the_review_queue_download_keeps_the_pages_filter(client, reported, office_user):
     client.force_login(office_user)
     guanghan = Unit.objects.get(code="guanghan")
-    book = download(client, "review", unit=guanghan.pk)
+    book = download(client, "reports:review", unit=guanghan.pk)
     assert {r[0] for r in values(book.worksheets[0])[1:]} == {"广汉市人民政府"}
     assert {r[0] for r in values(book.worksheets[1])[1:]} == {"广汉市人民政府"}
 
 
-EXPORTS = ["indicator_table", "heatmap", "task_board", "league", "review"]
+EXPORTS = [
+    "reports:indicator_table",
+    "reports:heatmap",
+    "reports:task_board",
+    "reports:league",
+    "reports:review",
+]
 
 
 @pytest.mark.parametrize("name", EXPORTS)
-def test_a_reporter_cannot_download_a_dashboard_table(client, reported, make_user, name):
-    client.force_login(make_user("rep-x", User.Role.REPORTER, "jingyang"))
+def test_a_reporter_cannot_download_a_dashboard_table(client, reported, jingyang, name):
+    client.force_login(jingyang)
     assert client.get(reverse(name), {"export": "xlsx"}).status_code == 403
 
 
-def test_a_reporter_cannot_download_an_indicators_unit_figures(client, reported, make_user):
-    client.force_login(make_user("rep-y", User.Role.REPORTER, "jingyang"))
-    url = reverse("indicator_progress", args=[indicator(reported, "1.1").pk])
+def test_a_reporter_cannot_download_an_indicators_unit_figures(client, reported, jingyang):
+    client.force_login(jingyang)
+    url = reverse("reports:indicator_progress", args=[indicator(reported, "1.1").pk])
     assert client.get(url, {"export": "xlsx"}).status_code == 403
 
 
@@ -348,4 +356,4 @@ def test_a_leader_downloads_the_dashboards_but_not_the_review_queue(client, repo
     client.force_login(make_user("leader-x", User.Role.LEADER))
     for name in EXPORTS[:-1]:
         assert client.get(reverse(name), {"export": "xlsx"})["Content-Type"] == XLSX, name
-    assert client.get(reverse("review"), {"export": "xlsx"}).status_code == 403
+    assert client.get(reverse("reports:review"), {"export": "xlsx"}).status_code == 403

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from reports.templatetags.portal import figure_display
+from targets.display import figure_display
 
 from .factories import indicator
 

@@ -3,46 +3,40 @@ units on their pages and in their alerts, answered on their next quarterly sheet
 
 The portal stands on 2024-01-05: 2023Q4 (due 2024-01-10) is the report that answers an instruction written today.
 Indicator 1.1 is reported by the six counties and the two zones; task 二(一)2 names 各区（市、县）人民政府 (the six
-counties).
+counties). An answer is sent with the unit's item on the subject (a draft until then: test_instruction_answers.py),
+so the tests of sent answers submit that item first (`item_submitted`).
 """
+
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from reports.alerts import alerts_for_user, alerts_refresh
-from reports.instructions import instruction_candidates, instructions_on, period_to_answer
+from reports.alerts.selectors import alerts_for_user
+from reports.alerts.services import alerts_refresh
+from reports.instructions.selectors import instruction_candidates, instructions_on, period_to_answer
+from reports.instructions.services import instruction_create, instruction_reply
 from reports.jobs import alerts_refresh_plan
 from reports.models import Alert, Instruction, InstructionReply
-from reports.selectors import unit_reports_task
-from reports.services import instruction_create, instruction_reply
+from reports.workflow.drafts import item_save
+from reports.workflow.selectors import unit_reports_task
+from reports.workflow.services import item_submit
+from targets.models import Indicator
 from tests.conftest import PASSWORD
 from tests.markers import eager_only, needs_worker
 from units.models import Unit, User
 
 from .factories import indicator, period, task
 
+pytestmark = pytest.mark.usefixtures("in_2024q1")
+
 TEXT = "请旌阳区说明专利拥有量增速放缓的原因，提出下季度加快推进的具体措施。"
-
-
-@pytest.fixture(autouse=True)
-def on_2024_01_05(settings):
-    settings.PORTAL_TODAY = "2024-01-05"
 
 
 @pytest.fixture
 def leader(make_user) -> User:
     return make_user("leader-t", User.Role.LEADER)
-
-
-@pytest.fixture
-def jingyang(make_user) -> User:
-    return make_user("jy-t", User.Role.REPORTER, "jingyang")
-
-
-@pytest.fixture
-def guanghan(make_user) -> User:
-    return make_user("gh-t", User.Role.REPORTER, "guanghan")
 
 
 def unit(code: str) -> Unit:
@@ -51,6 +45,24 @@ def unit(code: str) -> Unit:
 
 def instruction_alert(instruction: Instruction, unit_: Unit) -> Alert | None:
     return Alert.objects.filter(key=f"instruction:{instruction.pk}:{unit_.pk}").first()
+
+
+def item_submitted(user: User, subject, quarter: str = "2023Q4") -> None:
+    """The user's unit has submitted its figure or task report on `subject`: an answer on it is sent when saved."""
+    data = (
+        {"value": Decimal("61")}
+        if isinstance(subject, Indicator)
+        else {"progress": "in_progress", "progress_text": "推进中"}
+    )
+    item = item_save(
+        user=user,
+        unit=user.unit,
+        period=period(subject.plan, quarter),
+        subject=subject,
+        data=data,
+        expected_version=None,
+    )
+    item_submit(user=user, item=item)
 
 
 # Writing an instruction
@@ -134,6 +146,7 @@ def test_a_unit_answers_once_even_when_it_sends_twice_and_a_new_answer_adds_to_t
     plan, leader, jingyang
 ):
     instruction = instruction_create(user=leader, indicator=indicator(plan, "1.1"), text=TEXT)
+    item_submitted(jingyang, indicator(plan, "1.1"))
     q4 = period(plan, "2023Q4")
     first = instruction_reply(
         user=jingyang, instruction=instruction, unit=jingyang.unit, period=q4, text="已部署。"
@@ -148,24 +161,28 @@ def test_a_unit_answers_once_even_when_it_sends_twice_and_a_new_answer_adds_to_t
     assert list(instruction.replies.values_list("text", flat=True)) == ["已部署。", "补充：已完成。"]
 
 
-def test_a_unit_cannot_answer_for_another_unit_nor_an_instruction_not_meant_for_it(plan, leader, guanghan):
+def test_a_unit_cannot_answer_for_another_unit_nor_an_instruction_not_meant_for_it(
+    plan, leader, guanghan_user
+):
     instruction = instruction_create(
         user=leader, indicator=indicator(plan, "1.1"), text=TEXT, units=[unit("jingyang")]
     )
     q4 = period(plan, "2023Q4")
     with pytest.raises(PermissionDenied):
         instruction_reply(
-            user=guanghan, instruction=instruction, unit=unit("jingyang"), period=q4, text="代答"
+            user=guanghan_user, instruction=instruction, unit=unit("jingyang"), period=q4, text="代答"
         )
     with pytest.raises(ValidationError, match="此批示不是给广汉市人民政府的"):
-        instruction_reply(user=guanghan, instruction=instruction, unit=guanghan.unit, period=q4, text="答复")
+        instruction_reply(
+            user=guanghan_user, instruction=instruction, unit=guanghan_user.unit, period=q4, text="答复"
+        )
     assert not InstructionReply.objects.exists()
 
 
 # Alerts
 
 
-def test_each_addressed_unit_is_alerted_until_it_answers(plan, leader, jingyang, guanghan):
+def test_each_addressed_unit_is_alerted_until_it_answers(plan, leader, jingyang, guanghan_user):
     instruction = instruction_create(
         user=leader,
         task=task(plan, "二(一)2"),
@@ -177,20 +194,23 @@ def test_each_addressed_unit_is_alerted_until_it_answers(plan, leader, jingyang,
     assert alert.is_open and alert.kind == Alert.Kind.INSTRUCTION
     assert "请加快推进。" in alert.message and "2023年第四季度" in alert.message
     assert alert in alerts_for_user(user=jingyang)
-    assert alert not in alerts_for_user(user=guanghan)
+    assert alert not in alerts_for_user(user=guanghan_user)
     assert alerts_refresh(plan=plan)["opened"] == 0  # a second run opens nothing again
 
+    item_submitted(jingyang, task(plan, "二(一)2"))
     q4 = period(plan, "2023Q4")
     instruction_reply(user=jingyang, instruction=instruction, unit=jingyang.unit, period=q4, text="已推进。")
     alerts_refresh(plan=plan)
     assert not instruction_alert(instruction, jingyang.unit).is_open
-    assert instruction_alert(instruction, guanghan.unit).is_open
+    assert instruction_alert(instruction, guanghan_user.unit).is_open
 
 
 @eager_only
 def test_writing_or_answering_refreshes_the_alerts_at_once(
     plan, leader, jingyang, django_capture_on_commit_callbacks
 ):
+    with django_capture_on_commit_callbacks(execute=True):
+        item_submitted(jingyang, indicator(plan, "1.1"))
     with django_capture_on_commit_callbacks(execute=True):
         instruction = instruction_create(user=leader, indicator=indicator(plan, "1.1"), text=TEXT)
     assert instruction_alert(instruction, jingyang.unit).is_open
@@ -209,7 +229,7 @@ def test_writing_or_answering_refreshes_the_alerts_at_once(
 
 
 def test_units_read_only_the_instructions_meant_for_them_and_their_own_answers(
-    plan, leader, jingyang, guanghan, office_user
+    plan, leader, jingyang, guanghan_user, office_user
 ):
     both = instruction_create(
         user=leader,
@@ -220,8 +240,11 @@ def test_units_read_only_the_instructions_meant_for_them_and_their_own_answers(
     only_guanghan = instruction_create(
         user=leader, task=task(plan, "二(一)2"), text="请广汉单独说明。", units=[unit("guanghan")]
     )
+    item_submitted(guanghan_user, task(plan, "二(一)2"))
     q4 = period(plan, "2023Q4")
-    instruction_reply(user=guanghan, instruction=both, unit=guanghan.unit, period=q4, text="广汉已推进。")
+    instruction_reply(
+        user=guanghan_user, instruction=both, unit=guanghan_user.unit, period=q4, text="广汉已推进。"
+    )
     thread = instructions_on(user=jingyang, task=task(plan, "二(一)2"))
     assert thread == [both]
     assert thread[0].thread == [] and list(thread[0].units.all()) == [jingyang.unit]
@@ -240,8 +263,8 @@ def login(client, user: User) -> None:
 def test_the_leader_writes_an_instruction_from_the_task_page(client, plan, leader):
     target = task(plan, "二(一)2")
     login(client, leader)
-    page = client.get(reverse("task_detail", args=[target.pk])).content.decode()
-    new_url = reverse("instruction_new", args=["task", target.pk])
+    page = client.get(reverse("reports:task_detail", args=[target.pk])).content.decode()
+    new_url = reverse("reports:instruction_new", args=["task", target.pk])
     assert new_url in page
     form = client.get(new_url).content.decode()
     assert form.count('type="checkbox"') == 6 and form.count("checked") == 6
@@ -257,7 +280,7 @@ def test_the_leader_writes_an_instruction_from_the_task_page(client, plan, leade
 
 def test_a_bad_post_keeps_what_the_leader_typed(client, plan, leader):
     login(client, leader)
-    new_url = reverse("instruction_new", args=["indicator", indicator(plan, "1.1").pk])
+    new_url = reverse("reports:instruction_new", args=["indicator", indicator(plan, "1.1").pk])
     response = client.post(new_url, {"text": TEXT})
     page = response.content.decode()
     assert "请至少选择一个批示对象单位" in page and TEXT in page
@@ -266,34 +289,44 @@ def test_a_bad_post_keeps_what_the_leader_typed(client, plan, leader):
 
 def test_unit_staff_cannot_open_the_instruction_form(client, plan, jingyang):
     login(client, jingyang)
-    response = client.get(reverse("instruction_new", args=["indicator", indicator(plan, "1.1").pk]))
+    response = client.get(reverse("reports:instruction_new", args=["indicator", indicator(plan, "1.1").pk]))
     assert response.status_code == 403
     assert (
         "instruction_new"
-        not in client.get(reverse("indicator_detail", args=[indicator(plan, "1.1").pk])).content.decode()
+        not in client.get(
+            reverse("reports:indicator_detail", args=[indicator(plan, "1.1").pk])
+        ).content.decode()
     )
 
 
 def test_the_unit_answers_on_its_sheet_and_the_answer_joins_the_thread(client, plan, leader, jingyang):
     instruction = instruction_create(user=leader, indicator=indicator(plan, "1.1"), text=TEXT)
     login(client, jingyang)
-    home = client.get(reverse("unit_detail", args=["jingyang"])).content.decode()
+    home = client.get(reverse("reports:unit_detail", args=["jingyang"])).content.decode()
     assert TEXT in home and "在2023年第四季度填报表中答复" in home
-    sheet_url = reverse("sheet", args=["jingyang", "2023Q4"])
+    sheet_url = reverse("reports:sheet", args=["jingyang", "2023Q4"])
     sheet = client.get(sheet_url).content.decode()
     assert TEXT in sheet and f'name="ins{instruction.pk}-text"' in sheet and "有批示待答复" in sheet
 
+    figure = indicator(plan, "1.1").pk
     response = client.post(
-        sheet_url, {f"ins{instruction.pk}-text": "已约谈重点企业，下季度增速回升。", "action": "save"}
+        sheet_url,
+        {
+            f"ins{instruction.pk}-text": "已约谈重点企业，下季度增速回升。",
+            f"f{figure}-value": "61",
+            f"f{figure}-version": "0",
+            f"f{figure}-submit": "on",
+            "action": "submit_selected",
+        },
     )
     assert response.status_code == 302
     reply = InstructionReply.objects.get()
     assert (reply.unit, reply.period, reply.author) == (jingyang.unit, period(plan, "2023Q4"), jingyang)
     sheet = client.get(sheet_url).content.decode()
     assert "已约谈重点企业" in sheet and f'name="ins{instruction.pk}-text"' not in sheet
-    assert TEXT not in client.get(reverse("unit_detail", args=["jingyang"])).content.decode()
+    assert TEXT not in client.get(reverse("reports:unit_detail", args=["jingyang"])).content.decode()
     figure_page = client.get(
-        reverse("item_detail", args=["jingyang", "2023Q4", "figure", indicator(plan, "1.1").pk])
+        reverse("reports:item_detail", args=["jingyang", "2023Q4", "figure", indicator(plan, "1.1").pk])
     ).content.decode()
     assert TEXT in figure_page and "已约谈重点企业" in figure_page
 
@@ -303,7 +336,7 @@ def test_an_answer_typed_beside_a_bad_figure_is_kept_and_the_page_says_so(client
     login(client, jingyang)
     bad = indicator(plan, "1.4").pk
     response = client.post(
-        reverse("sheet", args=["jingyang", "2023Q4"]),
+        reverse("reports:sheet", args=["jingyang", "2023Q4"]),
         {
             f"ins{instruction.pk}-text": "已部署。",
             f"f{bad}-value": "很多",
@@ -312,9 +345,9 @@ def test_an_answer_typed_beside_a_bad_figure_is_kept_and_the_page_says_so(client
         },
     )
     page = response.content.decode()
-    assert response.status_code == 200 and "答复批示1条" in page
+    assert response.status_code == 200 and "保存批示答复草稿1条" in page
     assert InstructionReply.objects.get().text == "已部署。"
-    assert "本单位答复" in page and 'value="很多"' in page
+    assert "已部署。" in page and 'value="很多"' in page
 
 
 def test_an_overlong_answer_is_refused_and_kept_on_the_page(client, plan, leader, jingyang):
@@ -322,20 +355,22 @@ def test_an_overlong_answer_is_refused_and_kept_on_the_page(client, plan, leader
     login(client, jingyang)
     long = "答" * 2001
     response = client.post(
-        reverse("sheet", args=["jingyang", "2023Q4"]), {f"ins{instruction.pk}-text": long, "action": "save"}
+        reverse("reports:sheet", args=["jingyang", "2023Q4"]),
+        {f"ins{instruction.pk}-text": long, "action": "save"},
     )
     page = response.content.decode()
     assert response.status_code == 200 and "有1项需要修改" in page and long in page
     assert not InstructionReply.objects.exists()
 
 
-def test_the_instruction_list_shows_who_has_answered(client, plan, leader, jingyang, guanghan):
+def test_the_instruction_list_shows_who_has_answered(client, plan, leader, jingyang, guanghan_user):
     instruction = instruction_create(
         user=leader,
         task=task(plan, "二(一)2"),
         text="请加快推进。",
         units=[unit("jingyang"), unit("guanghan")],
     )
+    item_submitted(jingyang, task(plan, "二(一)2"))
     instruction_reply(
         user=jingyang,
         instruction=instruction,
@@ -344,11 +379,11 @@ def test_the_instruction_list_shows_who_has_answered(client, plan, leader, jingy
         text="已推进。",
     )
     login(client, leader)
-    page = client.get(reverse("instruction_list")).content.decode()
+    page = client.get(reverse("reports:instruction_list")).content.decode()
     assert "旌阳区人民政府（已答复）" in page and "广汉市人民政府（待答复）" in page and "已推进。" in page
-    assert "请加快推进。" in client.get(reverse("instruction_list") + "?state=open").content.decode()
-    login(client, guanghan)
-    page = client.get(reverse("instruction_list")).content.decode()
+    assert "请加快推进。" in client.get(reverse("reports:instruction_list") + "?state=open").content.decode()
+    login(client, guanghan_user)
+    page = client.get(reverse("reports:instruction_list")).content.decode()
     assert "请加快推进。" in page and "已推进。" not in page
 
 
@@ -362,6 +397,7 @@ def test_the_office_home_counts_instructions_still_awaiting_answers(
         units=[unit("jingyang"), unit("guanghan")],
     )
     instruction_create(user=leader, indicator=indicator(plan, "1.1"), text=TEXT, units=[unit("jingyang")])
+    item_submitted(jingyang, task(plan, "二(一)2"))
     instruction_reply(
         user=jingyang,
         instruction=instruction,
@@ -370,10 +406,15 @@ def test_the_office_home_counts_instructions_still_awaiting_answers(
         text="已推进。",
     )
     login(client, office_user)
-    todo = client.get(reverse("home")).context["todo"]
+    todo = client.get(reverse("reports:home")).context["todo"]
     assert (todo["open"], todo["answers_awaited"]) == (2, 2)
-    page = client.get(reverse("indicator_progress", args=[indicator(plan, "1.1").pk])).content.decode()
-    assert TEXT in page and reverse("instruction_new", args=["indicator", indicator(plan, "1.1").pk]) in page
+    page = client.get(
+        reverse("reports:indicator_progress", args=[indicator(plan, "1.1").pk])
+    ).content.decode()
+    assert (
+        TEXT in page
+        and reverse("reports:instruction_new", args=["indicator", indicator(plan, "1.1").pk]) in page
+    )
 
 
 @needs_worker
@@ -386,6 +427,7 @@ def test_on_a_real_worker_an_instruction_alerts_its_unit_until_answered(transact
     )
     alerts_refresh_plan.delay(plan.pk).get(timeout=60)
     assert instruction_alert(instruction, reporter.unit).is_open
+    item_submitted(reporter, indicator(plan, "1.1"))
     instruction_reply(
         user=reporter,
         instruction=instruction,

@@ -7,23 +7,23 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports.integrity import figures_tampered
+from reports.figures.integrity import figures_tampered
 from reports.jobs import figures_check
 from reports.models import Submission
-from reports.services import figure_save, item_approve, item_reopen, item_submit
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_approve, item_reopen, item_submit
 from units.models import AuditEvent, User
 
 from .factories import indicator, period
 
 
 @pytest.fixture
-def approved(plan, make_user, office_user) -> Submission:
-    reporter = make_user("jy-int", User.Role.REPORTER, "jingyang")
+def approved(plan, jingyang, office_user) -> Submission:
     figure = figure_save(
-        user=reporter, unit=reporter.unit, period=period(plan, "2023Q4"), indicator=indicator(plan, "1.1"),
+        user=jingyang, unit=jingyang.unit, period=period(plan, "2023Q4"), indicator=indicator(plan, "1.1"),
         data={"value": Decimal("41")}, expected_version=None,
     )  # fmt: skip
-    item_submit(user=reporter, item=figure)
+    item_submit(user=jingyang, item=figure)
     item_approve(user=office_user, item=figure)
     figure.refresh_from_db()
     return figure

@@ -5,18 +5,16 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from reports.figures.rollup import rollup_rebuild_indicator
 from reports.models import Rollup, Standing
-from reports.rollup import rollup_rebuild_indicator
-from reports.services import figure_save, item_approve, item_reopen, item_submit
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_approve, item_reopen, item_submit
 from tests.markers import eager_only, needs_worker
 from units.models import Unit
 
 from .factories import indicator, period
 
-
-@pytest.fixture(autouse=True)
-def mid_2025(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+pytestmark = pytest.mark.usefixtures("after_the_plan")
 
 
 def approve(office, plan, code, unit_code, quarter, **data):
@@ -87,7 +85,7 @@ def test_a_milestone_is_achieved_when_its_unit_says_so(plan, office_user):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from reports.services import evidence_add
+    from reports.workflow.evidence import evidence_add
 
     unit = Unit.objects.get(code="scjgj")
     figure = figure_save(
@@ -139,12 +137,15 @@ def test_an_approval_queues_the_rollup_after_commit(plan, office_user, django_ca
 
 
 @eager_only
-def test_a_reopened_figure_leaves_the_rollup(plan, office_user, django_capture_on_commit_callbacks):
+def test_a_reopened_figure_stays_in_the_rollup_at_its_approved_value(
+    plan, office_user, django_capture_on_commit_callbacks
+):
+    """Withdrawing a figure never improves a standing (issue 15, item 1): it counts as approved, marked held."""
     with django_capture_on_commit_callbacks(execute=True):
         figure = approve(office_user, plan, "1.1", "jingyang", "2024Q4", value=60)
         item_reopen(user=office_user, item=figure, reason="核实")
     row = city(plan, "1.1", "2024Q4")
-    assert (row.value, row.reported) == (None, 0)
+    assert (row.value, row.reported, row.held) == (Decimal(60), 1, 1)
 
 
 def test_the_progress_command_prints_every_indicator_as_json(plan, office_user):

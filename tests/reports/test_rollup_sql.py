@@ -1,4 +1,4 @@
-"""The set-based rollup (reports.rollup) against a plain Python reading of the aggregation rules, figure by figure,
+"""The set-based rollup (reports.figures.rollup) against a plain Python reading of the aggregation rules, figure by figure,
 on the demo data: every indicator, every quarter, city and unit rows alike. The reference below is the rollup as
 it was written before it moved into SQL; it stays here, in the tests only, as the statement of the rules."""
 
@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from reports.figures.rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 from reports.models import Rollup, Status, Submission
-from reports.rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 from targets.models import Indicator
 
 FIELDS = ("value", "numerator", "denominator", "achieved_on", "reported", "expected")

@@ -5,39 +5,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from reports.models import ReopenRequest, Status, Submission, TaskReport
-from reports.services import (
-    StaleEditError,
-    evidence_add,
-    figure_save,
+from reports.models import ItemAction, ReopenRequest, Status, Submission, TaskReport
+from reports.workflow.drafts import StaleEditError, figure_save, task_report_save
+from reports.workflow.evidence import evidence_add
+from reports.workflow.services import (
     item_approve,
     item_reopen,
     item_return,
     item_submit,
     reopen_request_create,
     reopen_request_decide,
-    task_report_save,
 )
 from units.models import Unit, User
 
 from .factories import indicator, period, task
 
+pytestmark = pytest.mark.usefixtures("in_2024q1")
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def in_2024q1(settings):
-    settings.PORTAL_TODAY = "2024-01-05"
-
-
-@pytest.fixture
-def jingyang(make_user):
-    return make_user("jy", User.Role.REPORTER, "jingyang")
-
-
-@pytest.fixture
-def court(make_user):
-    return make_user("court", User.Role.REPORTER, "zyfy")
 
 
 def save(user, code, value, plan, quarter="2023Q4", unit=None, version=None, **extra):
@@ -87,8 +72,7 @@ def test_leaders_sysadmin_and_auditor_cannot_write_figures(plan, make_user, role
     assert not Submission.objects.exists()
 
 
-def test_a_rate_over_100_is_refused_in_chinese(plan, make_user):
-    scjgj = make_user("sc", User.Role.REPORTER, "scjgj")
+def test_a_rate_over_100_is_refused_in_chinese(plan, scjgj):
     with pytest.raises(ValidationError) as error:
         save(scjgj, "3.5", "120", plan)
     assert "比率不能超过100%" in str(error.value.message_dict["value"])
@@ -141,7 +125,7 @@ def test_a_double_submit_changes_state_once(plan, jingyang):
     assert item_submit(user=jingyang, item=figure) is False
     figure.refresh_from_db()
     assert figure.status == Status.SUBMITTED
-    assert figure.history.filter(history_change_reason="提交").count() == 1
+    assert figure.history.filter(action=ItemAction.SUBMIT).count() == 1
 
 
 def test_a_falling_stock_needs_an_explanation(plan, jingyang):
@@ -160,8 +144,7 @@ def test_a_stock_jumping_more_than_half_needs_an_explanation(plan, jingyang):
         item_submit(user=jingyang, item=figure)
 
 
-def test_an_achieved_milestone_needs_date_and_evidence(plan, make_user):
-    scjgj = make_user("sc", User.Role.REPORTER, "scjgj")
+def test_an_achieved_milestone_needs_date_and_evidence(plan, scjgj):
     figure = save(scjgj, "4.1", None, plan, achieved=True)
     with pytest.raises(ValidationError) as error:
         item_submit(user=scjgj, item=figure)
@@ -194,7 +177,7 @@ def test_the_full_cycle_locks_the_figure_and_keeps_every_step(plan, jingyang, of
     assert figure.is_locked
     with pytest.raises(ValidationError, match="已审核"):
         save(jingyang, "1.1", "59", plan)
-    reasons = list(figure.history.order_by("history_date").values_list("history_change_reason", flat=True))
+    reasons = [record.why for record in figure.history.order_by("history_date", "history_id")]
     assert reasons == ["新建草稿", "提交", "退回：请核对", "保存草稿", "重新提交", "审核通过"]
 
 

@@ -9,16 +9,14 @@ import pytest
 from django.urls import reverse
 
 from reports.models import Status, Submission
-from reports.services import figure_save, item_submit
-from tests.conftest import PASSWORD
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_submit
+from tests.units.factories import UserFactory
 from units.models import User
 
 from .factories import indicator, period
 
-
-@pytest.fixture(autouse=True)
-def in_2024q1(settings):
-    settings.PORTAL_TODAY = "2024-01-05"
+pytestmark = pytest.mark.usefixtures("in_2024q1")
 
 
 class SheetForm(HTMLParser):
@@ -68,14 +66,12 @@ def loaded(client, url) -> dict[str, str]:
 
 
 @pytest.fixture
-def two_colleagues(plan, make_user, client):
-    first = make_user("jy-a", User.Role.REPORTER, "jingyang")
-    second = make_user("jy-b", User.Role.REPORTER, "jingyang")
-    assert client.login(username=first.username, password=PASSWORD)
-    return first, second
+def two_colleagues(jingyang, jingyang_signed_in):
+    """Two reporters of 旌阳区, the first signed in on `client`."""
+    return jingyang, UserFactory(role=User.Role.REPORTER, unit_code="jingyang")
 
 
-URL = reverse("sheet", args=["jingyang", "2023Q4"])
+URL = reverse("reports:sheet", args=["jingyang", "2023Q4"])
 
 
 def save(user, plan, code, value, version):
@@ -165,9 +161,11 @@ def test_the_review_queue_counts_only_what_this_request_approved(client, plan, t
         make_user("office-b", User.Role.OFFICE),
     )
     client.force_login(colleague)
-    client.post(reverse("review_act"), {"figure": [figures[0].pk], "action": "approve"})
+    client.post(reverse("reports:review_act"), {"figure": [figures[0].pk], "action": "approve"})
     client.force_login(office)
     response = client.post(
-        reverse("review_act"), {"figure": [f.pk for f in figures], "action": "approve"}, follow=True
+        reverse("reports:review_act"),
+        {"figure": [f.pk for f in figures], "action": "approve", "confirmed": "1"},
+        follow=True,
     )
     assert "已审核通过1项。另有1项此前已审核通过。" in response.content.decode()

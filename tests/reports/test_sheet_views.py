@@ -4,29 +4,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reports.models import Evidence, Status, Submission, TaskReport
-from tests.conftest import PASSWORD
-from units.models import User
+from reports.models import Evidence, ItemAction, Status, Submission, TaskReport
 
 from .factories import indicator, task
+
+pytestmark = pytest.mark.usefixtures("in_2024q1", "jingyang_signed_in")
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def in_2024q1(settings):
-    settings.PORTAL_TODAY = "2024-01-05"
-
-
-@pytest.fixture
-def jingyang(make_user, client):
-    user = make_user("jy", User.Role.REPORTER, "jingyang")
-    assert client.login(username=user.username, password=PASSWORD)
-    return user
-
-
 def sheet_url(unit="jingyang", quarter="2023Q4"):
-    return reverse("sheet", args=[unit, quarter])
+    return reverse("reports:sheet", args=[unit, quarter])
 
 
 def test_the_sheet_lists_every_obligation_of_the_unit(client, plan, jingyang):
@@ -75,7 +63,8 @@ def test_submit_all_then_the_office_returns_then_the_unit_sees_the_reason(
     assert figure.status == Status.SUBMITTED
     client.force_login(office_user)
     client.post(
-        reverse("review_act"), {"figure": [figure.pk], "action": "return", "reason": "请与统计口径核对"}
+        reverse("reports:review_act"),
+        {"figure": [figure.pk], "action": "return", "reason": "请与统计口径核对"},
     )
     client.force_login(jingyang)
     page = client.get(sheet_url()).content.decode()
@@ -121,7 +110,7 @@ def test_a_double_submit_from_the_sheet_changes_state_once(client, plan, jingyan
     client.post(sheet_url(), data)
     figure = Submission.objects.get()
     assert figure.status == Status.SUBMITTED
-    assert figure.history.filter(history_change_reason="提交").count() == 1
+    assert figure.history.filter(action=ItemAction.SUBMIT).count() == 1
 
 
 def test_task_reports_are_saved_from_the_sheet(client, plan, jingyang):
@@ -140,25 +129,24 @@ def test_task_reports_are_saved_from_the_sheet(client, plan, jingyang):
 
 
 def test_evidence_upload_is_checked_by_content_and_downloadable_only_in_scope(
-    client, plan, jingyang, make_user
+    client, plan, jingyang, guanghan_user
 ):
     ind = indicator(plan, "1.1")
-    url = reverse("item_detail", args=["jingyang", "2023Q4", "figure", ind.pk])
+    url = reverse("reports:item_detail", args=["jingyang", "2023Q4", "figure", ind.pk])
     client.post(url, {"action": "upload", "file": SimpleUploadedFile("假的.pdf", b"MZ\x90\x00not a pdf")})
     assert not Evidence.objects.exists()
     client.post(url, {"action": "upload", "file": SimpleUploadedFile("名单.pdf", PDF)})
     evidence = Evidence.objects.get()
-    assert client.get(reverse("evidence_download", args=[evidence.token])).status_code == 200
-    other = make_user("gh", User.Role.REPORTER, "guanghan")
-    client.force_login(other)
-    assert client.get(reverse("evidence_download", args=[evidence.token])).status_code == 404
+    assert client.get(reverse("reports:evidence_download", args=[evidence.token])).status_code == 200
+    client.force_login(guanghan_user)
+    assert client.get(reverse("reports:evidence_download", args=[evidence.token])).status_code == 404
 
 
 def test_the_item_page_shows_every_step_of_the_history(client, plan, jingyang, office_user):
     ind = indicator(plan, "1.1")
     client.post(sheet_url(), {f"f{ind.pk}-value": "61", f"f{ind.pk}-version": "0", "action": "submit_all"})
     client.force_login(office_user)
-    url = reverse("item_detail", args=["jingyang", "2023Q4", "figure", ind.pk])
+    url = reverse("reports:item_detail", args=["jingyang", "2023Q4", "figure", ind.pk])
     client.post(url, {"action": "approve"})
     page = client.get(url).content.decode()
     for step in ("新建草稿", "提交", "审核通过"):
@@ -167,8 +155,8 @@ def test_the_item_page_shows_every_step_of_the_history(client, plan, jingyang, o
 
 
 def test_reporters_cannot_open_the_review_queue(client, plan, jingyang):
-    assert client.get(reverse("review")).status_code == 403
-    assert client.post(reverse("review_act"), {"action": "approve"}).status_code == 403
+    assert client.get(reverse("reports:review")).status_code == 403
+    assert client.post(reverse("reports:review_act"), {"action": "approve"}).status_code == 403
 
 
 def test_the_office_approves_a_whole_unit_sheet_at_once(client, plan, jingyang, office_user):
@@ -186,8 +174,9 @@ def test_the_office_approves_a_whole_unit_sheet_at_once(client, plan, jingyang, 
         },
     )
     client.force_login(office_user)
-    assert "通过旌阳区人民政府 2023Q4全部已提交项" in client.get(reverse("review")).content.decode()
-    client.post(reverse("approve_sheet", args=["jingyang", "2023Q4"]))
+    queue = client.get(reverse("reports:review")).content.decode()
+    assert "通过旌阳区人民政府 2023年第四季度全部已提交项" in queue
+    client.post(reverse("reports:approve_sheet", args=["jingyang", "2023Q4"]), {"confirmed": "1"})
     assert set(Submission.objects.values_list("status", flat=True)) == {Status.APPROVED}
 
 
@@ -196,7 +185,7 @@ def test_a_batch_return_without_reason_changes_nothing(client, plan, jingyang, o
     client.post(sheet_url(), {f"f{one.pk}-value": "61", f"f{one.pk}-version": "0", "action": "submit_all"})
     client.force_login(office_user)
     response = client.post(
-        reverse("review_act"),
+        reverse("reports:review_act"),
         {"figure": [Submission.objects.get().pk], "action": "return", "reason": ""},
         follow=True,
     )
@@ -225,7 +214,9 @@ def test_the_sheet_page_runs_a_bounded_number_of_queries(
 def test_history_shows_times_in_shanghai_time_not_raw_utc(client, plan, jingyang):
     one = indicator(plan, "1.1")
     client.post(sheet_url(), {f"f{one.pk}-value": "61", f"f{one.pk}-version": "0", "action": "submit_all"})
-    page = client.get(reverse("item_detail", args=["jingyang", "2023Q4", "figure", one.pk])).content.decode()
+    page = client.get(
+        reverse("reports:item_detail", args=["jingyang", "2023Q4", "figure", one.pk])
+    ).content.decode()
     assert "提交时间：— → " in page
     assert "+00:00" not in page
 

@@ -1,4 +1,4 @@
-"""Stored standings (reports.standings): the dashboards read each indicator's standing as the rollup stored it, and
+"""Stored standings (reports.figures.standings): the dashboards read each indicator's standing as the rollup stored it, and
 must never show one that an approval, a rollup or an edit of the target has made stale."""
 
 import datetime
@@ -7,21 +7,19 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from reports.figures.rollup import rollup_rebuild_plan
+from reports.figures.selectors import plan_standings
+from reports.figures.standings import standings_refresh
 from reports.models import Standing
-from reports.progress import plan_standings
-from reports.rollup import rollup_rebuild_plan
-from reports.services import figure_save, item_approve, item_submit
-from reports.standings import standings_refresh
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_approve, item_submit
 from targets.models import Indicator, IndicatorMilestone, WorkPlan
 from tests.markers import eager_only
 from units.models import Unit
 
 from .factories import indicator, period
 
-
-@pytest.fixture(autouse=True)
-def mid_2025(settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+pytestmark = pytest.mark.usefixtures("after_the_plan")
 
 
 def approve(office, plan, code: str, quarter: str, value, unit_code: str = "jingyang"):
@@ -40,7 +38,7 @@ def approve(office, plan, code: str, quarter: str, value, unit_code: str = "jing
 
 def shown(client, code: str, quarter: str = "2025Q2") -> str:
     """The status the indicator table shows for one indicator (as the page's table holds it)."""
-    response = client.get(reverse("indicator_table"), {"period": quarter})
+    response = client.get(reverse("reports:indicator_table"), {"period": quarter})
     assert response.status_code == 200
     return next(s.progress.label for s in response.context["table"].data if s.indicator.code == code)
 
@@ -97,7 +95,7 @@ def test_an_approval_and_its_rollup_show_the_new_status(
     assert shown(client, "1.1") == "达标"
     assert (
         "高新技术企业"
-        not in client.get(reverse("home"), {"period": "2025Q2"})
+        not in client.get(reverse("reports:home"), {"period": "2025Q2"})
         .content.decode()
         .split('data-testid="lagging"')[1]
         .split("</section>")[0]
@@ -189,8 +187,8 @@ def test_a_target_changed_outside_the_admin_is_computed_afresh_not_shown_stale(c
 def test_standings_are_written_only_where_they_differ(plan, office_user):
     """Written once, a second write of the same standings changes nothing; a figure approved in the last quarter
     rewrites only the standings it moves, never the earlier quarters'."""
-    from reports.progress import city_rows, indicators_for_standings
-    from reports.standings import standings_write
+    from reports.figures.selectors import city_rows, indicators_for_standings
+    from reports.figures.standings import standings_write
 
     approve(office_user, plan, "2.3", "2024Q4", 5)  # a cumulative target: its later quarters add up to it
     rollup_rebuild_plan(plan=plan)

@@ -1,4 +1,4 @@
-"""Reporting tallies (reports.tallies): counted as items are first submitted and returned, they must always equal
+"""Reporting tallies (reports.figures.tallies): counted as items are first submitted and returned, they must always equal
 a count over the items themselves, which is what the heatmap, the league and the home page showed before."""
 
 import datetime
@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from reports.figures.tallies import tallies, tally_count
 from reports.models import ReportingTally
-from reports.services import figure_save, item_return, item_submit
-from reports.tallies import tallies, tally_count
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_return, item_submit
 from targets.models import Period
 from units.models import Unit
 
@@ -94,7 +95,7 @@ def test_changing_a_due_date_in_the_admin_recounts_the_plans_tallies(client, pla
     assert (row.due_date, row.on_time, row.late) == (datetime.date(2025, 7, 12), 1, 0)
 
 
-@pytest.mark.parametrize("name", ["heatmap", "league"])
+@pytest.mark.parametrize("name", ["reports:heatmap", "reports:league"])
 def test_the_pages_show_what_the_tallies_count(client, plan, office_user, settings, name):
     settings.PORTAL_TODAY = "2025-07-11"
     figure = draft(office_user, plan, "1.1", "2025Q2")
@@ -102,7 +103,7 @@ def test_the_pages_show_what_the_tallies_count(client, plan, office_user, settin
     item_return(user=office_user, item=figure, reason="请核对")
     client.force_login(office_user)
     context = client.get(reverse(name), {"period": "2025Q2"}).context
-    if name == "league":
+    if name == "reports:league":
         row = next(r for r in context["rows"] if r.unit.code == "jingyang")
         assert row.returned == 1 and row.rates.reported == 1 and row.rates.on_time == 0
     else:

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from reports.services import parse_date, parse_decimal
-from reports.validation import figure_errors, task_report_errors
+from reports.workflow.parsing import parse_date, parse_decimal
+from reports.workflow.validation import figure_errors, task_report_errors
 from targets.models import Indicator
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -13,21 +13,20 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from targets.models import WorkPlan
-from tasks.models import PlanDraft, Task
-from tasks.selectors import plan_export_shape
-from tasks.services import (
+from tasks.drafts import (
     draft_indicators,
     plan_draft_confirm,
     plan_draft_create,
     plan_draft_discard,
     plan_draft_update,
-    plan_open,
-    plan_reporting_defaults,
 )
+from tasks.models import PlanDraft, Task
+from tasks.selectors import plan_export_shape
+from tasks.services import plan_open, plan_reporting_defaults
 from tests.conftest import PASSWORD
 from units.models import Unit, User
 
-from .variants import MISSPELLED, TITLE, UNKNOWN, deyang_text, variant_text
+from .variants import MISSPELLED, TITLE, UNKNOWN, variant_text
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -159,8 +158,9 @@ def test_the_office_corrects_an_indicator_before_confirming(office_user):
     )
 
 
-def test_a_plan_already_in_the_portal_cannot_be_confirmed_again(office_user):
-    draft = plan_draft_create(user=office_user, name="方案.txt", content=deyang_text().encode())
+def test_a_plan_already_in_the_portal_cannot_be_confirmed_again(office_user, plan):
+    draft = uploaded(office_user)
+    WorkPlan.objects.filter(pk=plan.pk).update(title=TITLE)  # the same plan entered since the upload
     with pytest.raises(ValidationError, match="已存在"):
         plan_draft_confirm(user=office_user, draft=draft)
     draft.refresh_from_db()
@@ -220,19 +220,19 @@ def office_client(client, office_user):
 
 def test_reporters_cannot_open_the_import_pages(client, guanghan_user):
     assert client.login(username=guanghan_user.username, password=PASSWORD)
-    assert client.get(reverse("plan_upload")).status_code == 403
+    assert client.get(reverse("tasks:plan_upload")).status_code == 403
     response = client.post(
-        reverse("plan_upload"), {"file": SimpleUploadedFile("a.txt", variant_text().encode())}
+        reverse("tasks:plan_upload"), {"file": SimpleUploadedFile("a.txt", variant_text().encode())}
     )
     assert response.status_code == 403 and not PlanDraft.objects.exists()
 
 
 def test_upload_check_correct_confirm_and_open_in_the_browser_forms(office_client):
     response = office_client.post(
-        reverse("plan_upload"), {"file": SimpleUploadedFile("修订稿.txt", variant_text().encode())}
+        reverse("tasks:plan_upload"), {"file": SimpleUploadedFile("修订稿.txt", variant_text().encode())}
     )
     draft = PlanDraft.objects.get()
-    assert response.status_code == 302 and response.url == reverse("plan_draft", args=[draft.pk])
+    assert response.status_code == 302 and response.url == reverse("tasks:plan_draft", args=[draft.pk])
     page = office_client.get(response.url).content.decode()
     assert "需要核对的 4 处" in page and MISSPELLED in page and 'class="warned"' in page
 
@@ -241,26 +241,26 @@ def test_upload_check_correct_confirm_and_open_in_the_browser_forms(office_clien
     form[f"unit-{codes[MISSPELLED]}-existing"] = "市市场监管局"
     form.update({f"ind-{index}-uom": change["uom"] for index, change in uoms_filled(draft).items()})
     form["action"] = "confirm"
-    response = office_client.post(reverse("plan_draft", args=[draft.pk]), form)
+    response = office_client.post(reverse("tasks:plan_draft", args=[draft.pk]), form)
     plan = WorkPlan.objects.get(title=TITLE)
-    assert response.status_code == 302 and response.url == reverse("plan_detail", args=[plan.pk])
+    assert response.status_code == 302 and response.url == reverse("tasks:plan_detail", args=[plan.pk])
     page = office_client.get(response.url).content.decode()
     assert "此方案是草稿，尚未开放填报" in page and "加强知识产权跨区域保护" in page and UNKNOWN in page
 
-    again = office_client.post(reverse("plan_draft", args=[draft.pk]), form)  # a double submit
+    again = office_client.post(reverse("tasks:plan_draft", args=[draft.pk]), form)  # a double submit
     assert again.status_code == 302 and WorkPlan.objects.filter(title=TITLE).count() == 1
 
-    refused = office_client.post(reverse("plan_open", args=[plan.pk]), follow=True).content.decode()
+    refused = office_client.post(reverse("tasks:plan_open", args=[plan.pk]), follow=True).content.decode()
     assert "还有27项指标没有指定报送单位" in refused
-    office_client.post(reverse("plan_reporting_defaults", args=[plan.pk]))
-    office_client.post(reverse("plan_open", args=[plan.pk]))
+    office_client.post(reverse("tasks:plan_reporting_defaults", args=[plan.pk]))
+    office_client.post(reverse("tasks:plan_open", args=[plan.pk]))
     plan.refresh_from_db()
     assert plan.status == WorkPlan.Status.ACTIVE
 
 
 def form_data(client, draft: PlanDraft) -> dict:
     """The draft page's form as the browser would post it untouched."""
-    form = client.get(reverse("plan_draft", args=[draft.pk])).context["form"]
+    form = client.get(reverse("tasks:plan_draft", args=[draft.pk])).context["form"]
     data = {name: form[name].value() for name in form.fields}
     data["start"], data["end"] = draft.data["plan"]["start"], draft.data["plan"]["end"]
     return {key: "" if value is None else value for key, value in data.items()}
@@ -272,7 +272,7 @@ def test_a_bad_number_is_explained_and_what_was_typed_is_kept(office_client, off
     form["ind-0-target"] = "四百零二"
     form["ind-1-name"] = "科技型中小企业"
     form["action"] = "save"
-    response = office_client.post(reverse("plan_draft", args=[draft.pk]), form)
+    response = office_client.post(reverse("tasks:plan_draft", args=[draft.pk]), form)
     page = response.content.decode()
     assert response.status_code == 200
     assert "目标值应为数字，您填写的是“四百零二”" in page
@@ -283,7 +283,7 @@ def test_a_bad_number_is_explained_and_what_was_typed_is_kept(office_client, off
 
 def test_a_malformed_upload_says_what_to_fix_and_stores_nothing(office_client):
     response = office_client.post(
-        reverse("plan_upload"), {"file": SimpleUploadedFile("方案.doc", b"\xd0\xcf")}
+        reverse("tasks:plan_upload"), {"file": SimpleUploadedFile("方案.doc", b"\xd0\xcf")}
     )
     assert response.status_code == 200
     assert "另存为” .docx" in response.content.decode()
@@ -326,7 +326,7 @@ def test_import_plan_without_dry_run_keeps_a_docx_as_a_draft_for_the_office(offi
         "修订稿.docx",
     )
     assert f"新单位（待确认）：{MISSPELLED}、{UNKNOWN}" in out.getvalue()
-    assert reverse("plan_draft", args=[draft.pk]) in out.getvalue()
+    assert reverse("tasks:plan_draft", args=[draft.pk]) in out.getvalue()
     assert f"责任单位“{MISSPELLED}”不在单位表中" in err.getvalue()
     assert not WorkPlan.objects.filter(title=TITLE).exists()
 
@@ -353,8 +353,8 @@ def test_load_plan_refuses_a_text_that_needs_checking(plan, tmp_path):
 
 
 def test_the_office_sees_the_import_link_and_reporters_do_not(office_client, client, guanghan_user):
-    assert reverse("plan_upload") in office_client.get(reverse("plan_overview")).content.decode()
+    assert reverse("tasks:plan_upload") in office_client.get(reverse("tasks:plan_overview")).content.decode()
     client.logout()
     assert client.login(username=guanghan_user.username, password=PASSWORD)
-    assert reverse("plan_upload") not in client.get(reverse("plan_overview")).content.decode()
+    assert reverse("tasks:plan_upload") not in client.get(reverse("tasks:plan_overview")).content.decode()
     assert User.objects.filter(role=User.Role.OFFICE).exists()

@@ -13,8 +13,8 @@ from django.conf import settings
 
 from tasks.documents import plan_text_read
 from tasks.plantext import plan_parse
+from tasks.plantext.measures import targets_find
 from tasks.plantext.normalize import TRADITIONAL_PAIRS
-from tasks.plantext.targets import targets_find
 from tasks.selectors import plan_export_shape
 
 DATA = Path(__file__).parent / "data"

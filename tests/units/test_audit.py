@@ -9,7 +9,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from reports.services import figure_save, item_approve, item_return, item_submit
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_approve, item_return, item_submit
 from tests.conftest import PASSWORD
 from units.models import AuditEvent, User
 
@@ -22,27 +23,22 @@ def events(**filters) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(**filters).order_by("id"))
 
 
-@pytest.fixture
-def reporter(make_user):
-    return make_user("jy-a", User.Role.REPORTER, "jingyang")
-
-
-def test_sign_in_failure_and_sign_out_are_recorded_with_the_address(client, reporter):
-    assert not client.login(username=reporter.username, password="wrong-password")  # noqa: S106
-    client.post(reverse("login"), {"username": reporter.username, "password": "wrong"}, REMOTE_ADDR=IP)
-    client.post(reverse("login"), {"username": reporter.username, "password": PASSWORD}, REMOTE_ADDR=IP)
+def test_sign_in_failure_and_sign_out_are_recorded_with_the_address(client, jingyang):
+    assert not client.login(username=jingyang.username, password="wrong-password")  # noqa: S106
+    client.post(reverse("login"), {"username": jingyang.username, "password": "wrong"}, REMOTE_ADDR=IP)
+    client.post(reverse("login"), {"username": jingyang.username, "password": PASSWORD}, REMOTE_ADDR=IP)
     client.post(reverse("logout"), REMOTE_ADDR=IP)
     failed = events(action="login_failed", ip=IP)
-    assert [(e.username, e.result) for e in failed] == [(reporter.username, AuditEvent.Result.FAILURE)]
+    assert [(e.username, e.result) for e in failed] == [(jingyang.username, AuditEvent.Result.FAILURE)]
     [login] = events(action="login")
     assert (login.username, login.unit, login.role, login.ip) == (
-        reporter.username,
+        jingyang.username,
         "旌阳区人民政府",
         "reporter",
         IP,
     )
     [logout] = events(action="logout")
-    assert (logout.username, logout.ip) == (reporter.username, IP)
+    assert (logout.username, logout.ip) == (jingyang.username, IP)
 
 
 def test_an_account_created_and_its_role_changed_are_recorded(make_user):
@@ -55,30 +51,30 @@ def test_an_account_created_and_its_role_changed_are_recorded(make_user):
     assert (change.object_id, change.detail) == (str(user.pk), "填报员 → 领导")
 
 
-def test_every_step_of_a_figure_is_recorded_with_who_did_it(plan, reporter, office_user):
+def test_every_step_of_a_figure_is_recorded_with_who_did_it(plan, jingyang, office_user):
     q = period(plan, "2023Q4")
     figure = figure_save(
-        user=reporter, unit=reporter.unit, period=q, indicator=indicator(plan, "1.1"), data={"value": Decimal(5)},
+        user=jingyang, unit=jingyang.unit, period=q, indicator=indicator(plan, "1.1"), data={"value": Decimal(5)},
         expected_version=None,
     )  # fmt: skip
-    item_submit(user=reporter, item=figure)
+    item_submit(user=jingyang, item=figure)
     item_return(user=office_user, item=figure, reason="请附佐证")
     figure.refresh_from_db()
     figure = figure_save(
-        user=reporter, unit=reporter.unit, period=q, indicator=indicator(plan, "1.1"), data={"value": Decimal(6)},
+        user=jingyang, unit=jingyang.unit, period=q, indicator=indicator(plan, "1.1"), data={"value": Decimal(6)},
         expected_version=figure.version,
     )  # fmt: skip
-    item_submit(user=reporter, item=figure)
+    item_submit(user=jingyang, item=figure)
     item_approve(user=office_user, item=figure)
     trail = [
         (e.action, e.username) for e in events(object_type="reports.Submission", object_id=str(figure.pk))
     ]
     assert trail == [
-        ("item_create", reporter.username),
-        ("item_submit", reporter.username),
+        ("item_create", jingyang.username),
+        ("item_submit", jingyang.username),
         ("item_return", office_user.username),
-        ("item_change", reporter.username),
-        ("item_submit", reporter.username),
+        ("item_change", jingyang.username),
+        ("item_submit", jingyang.username),
         ("item_approve", office_user.username),
     ]
     returned = events(action="item_return")[0]
@@ -87,21 +83,26 @@ def test_every_step_of_a_figure_is_recorded_with_who_did_it(plan, reporter, offi
     )
 
 
-def test_downloads_and_refusals_are_recorded(client, plan, office_user, reporter, settings):
-    settings.PORTAL_TODAY = "2025-07-15"
+def test_downloads_and_refusals_are_recorded(client, plan, office_user, jingyang, after_the_plan):
     client.force_login(office_user)
-    assert client.get(reverse("indicator_table"), {"export": "xlsx"}, REMOTE_ADDR=IP).status_code == 200
+    assert (
+        client.get(reverse("reports:indicator_table"), {"export": "xlsx"}, REMOTE_ADDR=IP).status_code == 200
+    )
     [download] = events(action="download")
     assert (download.username, download.ip) == (office_user.username, IP)
-    assert "attachment" in download.detail and download.path.startswith(reverse("indicator_table"))
-    client.force_login(reporter)
-    assert client.get(reverse("review")).status_code == 403
+    assert "attachment" in download.detail and download.path.startswith(reverse("reports:indicator_table"))
+    client.force_login(jingyang)
+    assert client.get(reverse("reports:review")).status_code == 403
     [denied] = events(action="denied")
-    assert (denied.username, denied.result, denied.path) == (reporter.username, "denied", reverse("review"))
+    assert (denied.username, denied.result, denied.path) == (
+        jingyang.username,
+        "denied",
+        reverse("reports:review"),
+    )
 
 
-def test_an_audit_row_cannot_be_changed(plan, reporter):
-    AuditEvent.objects.create(at="2025-01-01T00:00:00Z", action="login", username=reporter.username)
+def test_an_audit_row_cannot_be_changed(plan, jingyang):
+    AuditEvent.objects.create(at="2025-01-01T00:00:00Z", action="login", username=jingyang.username)
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.update(username="someone-else")
     assert events(username="someone-else") == []
@@ -110,28 +111,28 @@ def test_an_audit_row_cannot_be_changed(plan, reporter):
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the DELETE guard is PostgreSQL's (see migration)"
 )
-def test_on_postgresql_an_audit_row_cannot_be_deleted_either(plan, reporter):
-    AuditEvent.objects.create(at="2025-01-01T00:00:00Z", action="login", username=reporter.username)
+def test_on_postgresql_an_audit_row_cannot_be_deleted_either(plan, jingyang):
+    AuditEvent.objects.create(at="2025-01-01T00:00:00Z", action="login", username=jingyang.username)
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.all().delete()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM units_auditevent")
-    assert AuditEvent.objects.filter(username=reporter.username).exists()
+    assert AuditEvent.objects.filter(username=jingyang.username).exists()
 
 
-def test_only_the_auditor_reads_and_exports_the_log(client, make_user, office_user, reporter):
+def test_only_the_auditor_reads_and_exports_the_log(client, make_user, office_user, jingyang):
     auditor = make_user("auditor-a", User.Role.AUDITOR)
     sysadmin = make_user("sysadmin-a", User.Role.SYSADMIN)
-    for user in (sysadmin, office_user, reporter):
+    for user in (sysadmin, office_user, jingyang):
         client.force_login(user)
-        assert client.get(reverse("audit_log")).status_code == 403
-        assert client.get(reverse("audit_log"), {"export": "xlsx"}).status_code == 403
+        assert client.get(reverse("reports:audit_log")).status_code == 403
+        assert client.get(reverse("reports:audit_log"), {"export": "xlsx"}).status_code == 403
     client.force_login(auditor)
-    page = client.get(reverse("audit_log"), {"action": "denied", "username": "sysadmin"})
+    page = client.get(reverse("reports:audit_log"), {"action": "denied", "username": "sysadmin"})
     assert page.status_code == 200
     assert [e.username for e in page.context["page"]] == [sysadmin.username, sysadmin.username]
-    response = client.get(reverse("audit_log"), {"action": "denied", "export": "xlsx"})
+    response = client.get(reverse("reports:audit_log"), {"action": "denied", "export": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:5] == ("时间", "用户名", "角色", "单位", "操作")
-    assert {row[1] for row in rows[1:]} == {sysadmin.username, office_user.username, reporter.username}
+    assert {row[1] for row in rows[1:]} == {sysadmin.username, office_user.username, jingyang.username}
     assert all(row[4] == "拒绝访问" for row in rows[1:])

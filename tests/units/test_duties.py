@@ -10,9 +10,10 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from reports.documents import documents_visible_to
+from reports.documents.selectors import documents_visible_to
 from reports.models import Document, Status
-from reports.services import figure_save, item_approve, item_reopen, item_return, item_submit
+from reports.workflow.drafts import figure_save
+from reports.workflow.services import item_approve, item_reopen, item_return, item_submit
 from targets.periods import portal_now
 from units.models import User
 
@@ -22,14 +23,12 @@ DUTIES = [User.Role.SYSADMIN, User.Role.AUDITOR]
 
 
 @pytest.fixture
-def submitted(plan, make_user, settings):
-    settings.PORTAL_TODAY = "2024-01-05"
-    reporter = make_user("jy-d", User.Role.REPORTER, "jingyang")
+def submitted(plan, jingyang, in_2024q1):
     figure = figure_save(
-        user=reporter, unit=reporter.unit, period=period(plan, "2023Q4"), indicator=indicator(plan, "1.1"),
+        user=jingyang, unit=jingyang.unit, period=period(plan, "2023Q4"), indicator=indicator(plan, "1.1"),
         data={"value": 5}, expected_version=None,
     )  # fmt: skip
-    item_submit(user=reporter, item=figure)
+    item_submit(user=jingyang, item=figure)
     return figure
 
 
@@ -56,14 +55,12 @@ def test_the_sysadmin_and_the_auditor_cannot_reopen_an_approved_figure(
 
 
 @pytest.mark.parametrize("role", DUTIES)
-def test_the_sysadmin_and_the_auditor_are_given_no_bulletin(plan, make_user, office_user, role):
+def test_the_sysadmin_and_the_auditor_are_given_no_bulletin(plan, make_user, office_user, jingyang, role):
     Document.objects.create(
         plan=plan, kind=Document.Kind.BULLETIN, state=Document.State.DONE, created_by=office_user,
         created_at=portal_now(), period=period(plan, "2023Q4"),
     )  # fmt: skip
-    assert (
-        documents_visible_to(user=make_user("jy-r", User.Role.REPORTER, "jingyang"), plan=plan).count() == 1
-    )
+    assert documents_visible_to(user=jingyang, plan=plan).count() == 1
     assert not documents_visible_to(user=make_user(f"d-{role}", role), plan=plan).exists()
 
 

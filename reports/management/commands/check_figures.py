@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.integrity import figures_tampered
+from reports.figures.integrity import figures_tampered
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.demo import DemoDataExists, demo_data_generate
+from reports.demo.services import DemoDataExists, demo_data_generate
 from tasks.selectors import plan_current
 
 LABELS = {

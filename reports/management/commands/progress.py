@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.progress import plan_standings
+from reports.figures.selectors import plan_standings
 from targets.models import Period
 from targets.periods import parse_period_code
 from tasks.selectors import plan_current

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from reports.rollup import rollup_rebuild_plan
+from reports.figures.rollup import rollup_rebuild_plan
+from reports.models import Status, Submission
 from targets.models import WorkPlan
 
 
@@ -10,6 +11,21 @@ class Command(BaseCommand):
     help = "按审核通过的数据重建各指标的季度汇总值（与每晚的任务相同）；重复运行不会改变结果。"
 
     def handle(self, *args, **options) -> None:
-        for plan in WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE):
+        plans = WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE)
+        if not plans.exists():
+            self.stdout.write("没有开放填报的工作方案，未汇总。")
+            return
+        for plan in plans:
             written = rollup_rebuild_plan(plan=plan)
-            self.stdout.write(f"《{plan.title}》：写入{written}行汇总值。")
+            # Said in the plan's terms (indicators, quarters, approved figures): "0 rows written" read as a failure
+            # after `make run`, whose approvals have already brought every rollup up to date.
+            scope = f"{plan.indicators.count()}项指标、{plan.periods.count()}个季度"
+            figures = Submission.objects.filter(period__plan=plan, status=Status.APPROVED).count()
+            if written:
+                self.stdout.write(
+                    f"《{plan.title}》：已依据{figures}条审核通过的数据重新汇总{scope}，更新了{written}个汇总值。"
+                )
+            else:
+                self.stdout.write(
+                    f"《{plan.title}》：汇总已是最新——{scope}的汇总值与{figures}条审核通过的数据一致，无需改动。"
+                )

@@ -3,7 +3,7 @@ after `check_figures` has shown everything consistent under the old key."""
 
 from django.core.management.base import BaseCommand
 
-from reports.integrity import figures_sign
+from reports.figures.integrity import figures_sign
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from tasks.drafts import plan_draft_create, plan_read
 from tasks.selectors import plan_export_shape
-from tasks.services import plan_draft_create, plan_read
 from units.models import User
 
 
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "（未保存）"
                 if dry_run
-                else f"已保存为识别稿，请在平台上核对并确认：{reverse('plan_draft', args=[draft.pk])}"
+                else f"已保存为识别稿，请在平台上核对并确认：{reverse('tasks:plan_draft', args=[draft.pk])}"
             )
 
 

@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from targets.models import WorkPlan
-from tasks.services import plan_apply_completions, plan_import, plan_read
+from tasks.drafts import plan_read
+from tasks.models import Task
+from tasks.services import plan_apply_completions, plan_import
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -44,7 +46,14 @@ class Command(BaseCommand):
                 plan_apply_completions(plan=plan, data=extra)
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
+        # Counted as the plan is written: 主要目标 (goal areas and their indicators), 主要工作 (tasks, and the
+        # indicators written inside them), 保障措施.
+        goal_indicators = plan.indicators.filter(area__isnull=False).count()
+        task_indicators = plan.indicators.filter(area__isnull=True).count()
+        tasks = plan.tasks.filter(kind=Task.Kind.TASK).count()
+        safeguards = plan.tasks.filter(kind=Task.Kind.SAFEGUARD).count()
+        in_tasks = f"（任务中另列{task_indicators}项指标）" if task_indicators else ""
         self.stdout.write(
-            f"已载入《{plan.title}》：{plan.areas.count()}个目标领域，{plan.indicators.count()}项指标，"
-            f"{plan.tasks.count()}项任务（含保障措施）。"
+            f"已载入《{plan.title}》：主要目标{plan.areas.count()}个领域、{goal_indicators}项指标；"
+            f"主要工作{tasks}项任务{in_tasks}；保障措施{safeguards}项。"
         )

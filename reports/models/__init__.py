@@ -1,0 +1,36 @@
+"""The reports app's models, one module per subject, all importable as `reports.models.X` (and by migrations)."""
+
+from .alerts import Alert
+from .derived import ReportingTally, Rollup, Standing
+from .documents import Document
+from .instructions import Instruction, InstructionReply
+from .items import (
+    EDITABLE_STATUSES,
+    Evidence,
+    ItemAction,
+    ReopenRequest,
+    ReportItem,
+    Status,
+    Submission,
+    TaskReport,
+    evidence_path,
+)
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "Alert",
+    "Document",
+    "Evidence",
+    "Instruction",
+    "ItemAction",
+    "InstructionReply",
+    "ReopenRequest",
+    "ReportItem",
+    "ReportingTally",
+    "Rollup",
+    "Standing",
+    "Status",
+    "Submission",
+    "TaskReport",
+    "evidence_path",
+]

@@ -1,0 +1,284 @@
+"""Reads for quarterly reporting: what a unit owes and has reported, its sheet, the review queue, the quarters."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from reports.models import Evidence, ReopenRequest, Status, Submission, TaskReport
+from targets.models import Indicator, Period, WorkPlan
+from targets.periods import portal_today
+from tasks.models import Task, TaskIndicator
+from tasks.selectors import tasks_for_unit, units_by_task
+from units.models import Unit, User
+from units.selectors import units_visible_to
+
+
+def unit_reports_indicator(*, unit: Unit, indicator: Indicator) -> bool:
+    return indicator.reporting_units.filter(pk=unit.pk).exists()
+
+
+def unit_reports_task(*, unit: Unit, task: Task) -> bool:
+    return tasks_for_unit(unit=unit, plan=task.plan).filter(pk=task.pk).exists()
+
+
+def periods_open(*, plan: WorkPlan) -> list[Period]:
+    """Quarters that have started by the portal's today (a quarter's figures can be drafted from its first day)."""
+    today = portal_today()
+    return [period for period in plan.periods.select_related("plan") if period.start <= today]
+
+
+def period_previous(*, period: Period) -> Period | None:
+    year, quarter = (period.year - 1, 4) if period.quarter == 1 else (period.year, period.quarter - 1)
+    return Period.objects.filter(plan_id=period.plan_id, year=year, quarter=quarter).first()
+
+
+def submissions_visible_to(*, user: User) -> QuerySet[Submission]:
+    return Submission.objects.filter(unit__in=units_visible_to(user=user))
+
+
+def task_reports_visible_to(*, user: User) -> QuerySet[TaskReport]:
+    return TaskReport.objects.filter(unit__in=units_visible_to(user=user))
+
+
+def evidence_visible_to(*, user: User) -> QuerySet[Evidence]:
+    units = units_visible_to(user=user)
+    return Evidence.objects.filter(submission__unit__in=units) | Evidence.objects.filter(
+        task_report__unit__in=units
+    )
+
+
+@dataclass
+class SheetRow:
+    """One obligation on a unit's quarterly sheet: a figure for an indicator or a report on a task."""
+
+    indicator: Indicator | None = None
+    task: Task | None = None
+    item: Submission | TaskReport | None = None
+    previous_value: Decimal | None = None
+
+    @property
+    def key(self) -> str:
+        return f"f{self.indicator.pk}" if self.indicator else f"t{self.task.pk}"
+
+    @property
+    def status(self) -> str:
+        """The item's workflow status, or "" when nothing has been saved yet (未填)."""
+        return self.item.status if self.item else ""
+
+    @property
+    def version(self) -> int:
+        return self.item.version if self.item else 0
+
+    @property
+    def outstanding(self) -> bool:
+        """Still the unit's to do this quarter: not filled in, a draft, or returned (not yet submitted)."""
+        return self.status in ("", Status.DRAFT, Status.RETURNED)
+
+
+@dataclass
+class SheetGroup:
+    """Rows of a sheet shown together: the returned items first, then the plan's goal areas and sections."""
+
+    RETURNED, INDICATORS, TASKS = "returned", "indicators", "tasks"
+
+    kind: str
+    title: str
+    rows: list[SheetRow] = field(default_factory=list)
+
+
+def sheet_items(*, unit: Unit, period: Period) -> tuple[dict[int, Submission], dict[int, TaskReport]]:
+    """The unit's figures (by indicator id) and task reports (by task id) of the quarter, with their evidence."""
+    evidence = Prefetch("evidence", Evidence.objects.order_by("uploaded_at"))
+    figures = {
+        s.indicator_id: s
+        for s in Submission.objects.filter(unit=unit, period=period).prefetch_related(evidence)
+    }
+    reports = {
+        r.task_id: r for r in TaskReport.objects.filter(unit=unit, period=period).prefetch_related(evidence)
+    }
+    return figures, reports
+
+
+def sheet_groups(*, unit: Unit, period: Period) -> list[SheetGroup]:
+    """The unit's obligations for the quarter, grouped as the plan is, returned items first. Fixed query count."""
+    plan = period.plan
+    figures, reports = sheet_items(unit=unit, period=period)
+    previous = period_previous(period=period)
+    previous_values = (
+        dict(
+            Submission.objects.filter(unit=unit, period=previous, value__isnull=False).values_list(
+                "indicator_id", "value"
+            )
+        )
+        if previous
+        else {}
+    )
+    indicators = list(
+        Indicator.objects.filter(plan=plan, reporting_units=unit)
+        .select_related("area")
+        .order_by("position", "id")
+    )
+    # The task a task indicator is written in (its first link): fetched for those indicators only, not prefetched
+    # for every one (a unit may owe thousands of figures).
+    task_links: dict[int, TaskIndicator] = {}
+    for link in TaskIndicator.objects.filter(
+        indicator__in=[i for i in indicators if not i.area_id]
+    ).select_related("task__section"):
+        task_links.setdefault(link.indicator_id, link)
+    returned = SheetGroup(kind=SheetGroup.RETURNED, title=_("已退回，请修改后重新提交"))
+    groups: dict[str, SheetGroup] = {}
+
+    def add(row: SheetRow, kind: str, title: str) -> None:
+        if row.status == Status.RETURNED:
+            returned.rows.append(row)
+        else:
+            groups.setdefault(title, SheetGroup(kind=kind, title=title)).rows.append(row)
+
+    for indicator in indicators:
+        row = SheetRow(
+            indicator=indicator,
+            item=figures.get(indicator.pk),
+            previous_value=previous_values.get(indicator.pk),
+        )
+        if indicator.area:
+            title = _("指标 · %(area)s") % {"area": indicator.area}
+        else:
+            task = task_links[indicator.pk].task
+            title = _("指标 · 任务 %(code)s %(title)s") % {"code": task.code, "title": task.title}
+        add(row, SheetGroup.INDICATORS, title)
+    for task in tasks_for_unit(unit=unit, plan=plan).order_by("kind", "position"):
+        row = SheetRow(task=task, item=reports.get(task.pk))
+        if task.kind == Task.Kind.SAFEGUARD:
+            title = _("任务进展 · 三、保障措施")
+        else:
+            title = _("任务进展 · （%(number)s）%(title)s") % {
+                "number": task.section.number,
+                "title": task.section.title,
+            }
+        add(row, SheetGroup.TASKS, title)
+    return ([returned] if returned.rows else []) + list(groups.values())
+
+
+def review_queue(*, user: User) -> QuerySet[Submission] | None:
+    """Submitted figures waiting for the office, oldest first."""
+    return (
+        submissions_visible_to(user=user)
+        .filter(status=Status.SUBMITTED)
+        .select_related("indicator__area", "unit", "period__plan", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+
+
+def review_queue_task_reports(*, user: User) -> QuerySet[TaskReport]:
+    return (
+        task_reports_visible_to(user=user)
+        .filter(status=Status.SUBMITTED)
+        .select_related("task__section", "unit", "period__plan", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+
+
+def reopen_requests_pending() -> QuerySet[ReopenRequest]:
+    return ReopenRequest.objects.filter(decision=ReopenRequest.Decision.PENDING).select_related(
+        "submission__indicator",
+        "submission__unit",
+        "submission__period",
+        "task_report__task__section",
+        "task_report__unit",
+        "task_report__period",
+        "requested_by",
+    )
+
+
+@dataclass
+class SheetSummary:
+    unit: Unit
+    period: Period
+    obligations: int
+    by_status: dict[str, int]
+
+    @property
+    def not_started(self) -> int:
+        return self.obligations - sum(self.by_status.values())
+
+    @property
+    def done(self) -> bool:
+        return self.obligations > 0 and self.by_status.get(Status.APPROVED, 0) == self.obligations
+
+
+def unit_obligation_counts(*, units, plan: WorkPlan) -> dict[int, int]:
+    """How many figures and task reports each unit owes per quarter (indicators it reports + tasks it answers for);
+    `units=None`: every unit that owes anything. Three queries."""
+    through = Indicator.reporting_units.through.objects.filter(indicator__plan=plan)
+    if units is not None:
+        through = through.filter(unit_id__in={u.pk for u in units})
+    reported = dict(through.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    tasks: dict[int, set[int]] = defaultdict(set)
+    for task_id, unit_ids in units_by_task(plan=plan).items():
+        for unit_id in unit_ids:
+            tasks[unit_id].add(task_id)
+    unit_ids = {u.pk for u in units} if units is not None else reported.keys() | tasks.keys()
+    return {pk: reported.get(pk, 0) + len(tasks.get(pk, ())) for pk in unit_ids}
+
+
+def unit_sheet_summaries(*, units, periods: list[Period]) -> list[SheetSummary]:
+    """Per unit and quarter: obligations and how many items are in each status. A fixed number of queries."""
+    units = list(units)
+    if not periods or not units:
+        return []
+    plan = periods[0].plan
+    owed = unit_obligation_counts(units=units, plan=plan)
+    tallies: dict[tuple[int, int], dict[str, int]] = {}
+    for model in (Submission, TaskReport):
+        for row in (
+            model.objects.filter(unit__in=units, period__in=periods)
+            .values("unit_id", "period_id", "status")
+            .annotate(n=Count("id"))
+        ):
+            bucket = tallies.setdefault((row["unit_id"], row["period_id"]), {})
+            bucket[row["status"]] = bucket.get(row["status"], 0) + row["n"]
+    return [
+        SheetSummary(unit=u, period=p, obligations=owed[u.pk], by_status=tallies.get((u.pk, p.pk), {}))
+        for u in units
+        for p in reversed(periods)
+        if owed[u.pk]
+    ]
+
+
+REPORTED = (Status.SUBMITTED, Status.APPROVED)  # an obligation is reported once its item is in these states
+
+
+def obligations_by_unit(*, plan: WorkPlan) -> dict[int, tuple[set[int], set[int]]]:
+    """Per unit: the indicators it reports and the tasks it answers for (directly or through a group). 3 queries."""
+    owed: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    through = Indicator.reporting_units.through.objects.filter(indicator__plan=plan)
+    for indicator_id, unit_id in through.values_list("indicator_id", "unit_id"):
+        owed[unit_id][0].add(indicator_id)
+    for task_id, unit_ids in units_by_task(plan=plan).items():
+        for unit_id in unit_ids:
+            owed[unit_id][1].add(task_id)
+    return dict(owed)
+
+
+def reported_by_unit(*, periods: list[Period]) -> dict[tuple[int, int], tuple[set[int], set[int]]]:
+    """Per (unit, quarter): the indicators and tasks whose item is submitted or approved. 2 queries."""
+    done: dict[tuple[int, int], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    figures = Submission.objects.filter(period__in=periods, status__in=REPORTED)
+    for unit_id, period_id, indicator_id in figures.values_list("unit_id", "period_id", "indicator_id"):
+        done[(unit_id, period_id)][0].add(indicator_id)
+    reports = TaskReport.objects.filter(period__in=periods, status__in=REPORTED)
+    for unit_id, period_id, task_id in reports.values_list("unit_id", "period_id", "task_id"):
+        done[(unit_id, period_id)][1].add(task_id)
+    return done
+
+
+def period_current(*, plan: WorkPlan, periods: list[Period] | None = None) -> Period | None:
+    """The quarter being reported now: the latest one that has ended by the portal's today (else the first). Among
+    `periods` when the caller holds them (the plan's, in order)."""
+    today = portal_today()
+    periods = list(plan.periods.select_related("plan")) if periods is None else periods
+    ended = [p for p in periods if p.end < today]
+    return ended[-1] if ended else (periods[0] if periods else None)
