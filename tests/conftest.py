@@ -1,4 +1,5 @@
-"""Shared fixtures: the Deyang plan loaded from its fixture, and users of every role."""
+"""Shared fixtures: the Deyang plan loaded from its fixture, the portal's date pinned for a test, and users made with
+UserFactory (tests/units/factories.py)."""
 
 import io
 import json
@@ -11,10 +12,8 @@ from django.db import connection
 from django.utils import translation
 
 from targets.models import WorkPlan
-from units.models import Unit, User
-from units.services import user_create
-
-PASSWORD = "Test@2025pw"
+from tests.units.factories import PASSWORD, UserFactory
+from units.models import User
 
 
 @pytest.fixture(autouse=True)
@@ -24,16 +23,50 @@ def default_language():
         yield
 
 
+class QueuedJobs:
+    """The jobs a test queued to a real worker (through the broker, from any thread: a live server's too)."""
+
+    def __init__(self):
+        self.ids: list[str] = []
+
+    def record(self, sender=None, headers=None, body=None, **kwargs) -> None:
+        self.ids.append((headers or {}).get("id") or (body or {}).get("id"))
+
+    def wait(self, timeout: float = 180) -> None:
+        """Return once the worker has finished every job queued so far (with jobs eager, at once)."""
+        from celery.result import AsyncResult
+
+        while self.ids:
+            AsyncResult(self.ids.pop(0)).get(timeout=timeout, propagate=False)
+
+
 @pytest.fixture(autouse=True)
-def worker_drained(request):
-    """A real-worker test ends only once the worker has finished every job the test queued (services queue some on
-    commit besides the one the test waits for): its database flush would otherwise deadlock with a job still
-    writing. Requests the test database first, so this teardown runs before the flush."""
-    if request.node.get_closest_marker("worker") is None or not settings.REDIS_URL:
-        yield
+def jobs_done(request):
+    """Call it to wait until the worker has run what the test queued so far; a test that commits also ends only once
+    the worker has finished every job it queued (services queue some on commit besides any the test waits for): its
+    database flush would otherwise deadlock with a job still writing. Requests the test database first, so this
+    teardown runs before the flush. With jobs eager there is nothing to wait for."""
+    if not settings.REDIS_URL:
+        yield lambda: None
         return
-    request.getfixturevalue("transactional_db")
-    yield
+    from celery.signals import after_task_publish
+
+    worker_marked = request.node.get_closest_marker("worker") is not None
+    if worker_marked or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+    queued = QueuedJobs()
+    after_task_publish.connect(queued.record, weak=False)
+    try:
+        yield queued.wait
+        queued.wait()
+    finally:
+        after_task_publish.disconnect(queued.record)
+    if worker_marked:
+        _worker_idle()
+
+
+def _worker_idle() -> None:
+    """Jobs the worker queued itself (plan_check_all's) are not in the test's list: wait for an idle worker."""
     import redis
 
     from ipcity.celery import app
@@ -89,19 +122,48 @@ def exported(django_db_setup, django_db_blocker) -> dict:
 
 
 @pytest.fixture
+def in_2024q1(settings) -> None:
+    """The portal stands on 2024-01-05: the 2023Q4 sheets (due 2024-01-10) are open for reporting."""
+    settings.PORTAL_TODAY = "2024-01-05"
+
+
+@pytest.fixture
+def after_the_plan(settings) -> None:
+    """The portal stands on 2025-07-15: every quarter of the plan is past its due date (the last, 2025Q2, was due on
+    2025-07-10)."""
+    settings.PORTAL_TODAY = "2025-07-15"
+
+
+@pytest.fixture
 def make_user(plan):
+    """make_user(username, role, unit_code): a user the fixtures below do not give, made by UserFactory once the
+    plan (and so its units) is loaded."""
+
     def make(username: str, role: str = User.Role.REPORTER, unit_code: str | None = None) -> User:
-        unit = Unit.objects.get(code=unit_code) if unit_code else None
-        return user_create(username=username, password=PASSWORD, role=role, unit=unit)
+        return UserFactory(username=username, role=role, unit_code=unit_code)
 
     return make
 
 
 @pytest.fixture
-def office_user(make_user) -> User:
-    return make_user("office-t", User.Role.OFFICE, "ldxzbgs")
+def office_user(plan) -> User:
+    """Staff of the leading group's office (领导小组办公室), which reviews every unit's reports."""
+    return UserFactory(role=User.Role.OFFICE, unit_code="ldxzbgs")
 
 
 @pytest.fixture
-def guanghan_user(make_user) -> User:
-    return make_user("guanghan-t", User.Role.REPORTER, "guanghan")
+def jingyang(plan) -> User:
+    """A reporter of 旌阳区, a county."""
+    return UserFactory(role=User.Role.REPORTER, unit_code="jingyang")
+
+
+@pytest.fixture
+def jingyang_signed_in(client, jingyang) -> None:
+    """The 旌阳区 reporter is signed in on `client` with its password."""
+    assert client.login(username=jingyang.username, password=PASSWORD)
+
+
+@pytest.fixture
+def guanghan_user(plan) -> User:
+    """A reporter of 广汉市, another county."""
+    return UserFactory(role=User.Role.REPORTER, unit_code="guanghan")
