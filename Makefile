@@ -30,6 +30,9 @@ run: demo-data
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# On the embedded default the suite runs on two cores; with a real worker (REDIS_URL) it runs in one process, as the
+# worker reads and writes the one test database.
+PYTEST_ARGS ?= $(if $(REDIS_URL),,-n 2)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
