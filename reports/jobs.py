@@ -13,7 +13,9 @@ from reports.alerts.services import alerts_close_inactive_plans, alerts_refresh
 from reports.documents.services import document_write
 from reports.figures.rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 from reports.workflow.excel.pending import pending_imports_clean
+from reports.workflow.plans import plans_end_due
 from targets.models import Indicator, WorkPlan
+from targets.periods import portal_today
 from units.audit import audit_chain_check
 
 
@@ -47,6 +49,12 @@ def plan_check_all() -> int:
     for plan_id in plan_ids:
         plan_check.delay(plan_id)
     return len(plan_ids)
+
+
+@job
+def plans_end_due_all() -> list[int]:
+    """The daily check: end the plans whose last quarter is due and whose items are all approved. Returns their ids."""
+    return [plan.pk for plan in plans_end_due(today=portal_today())]
 
 
 @job

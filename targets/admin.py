@@ -47,8 +47,13 @@ class WorkPlanAdmin(TellsPlanEdited, admin.ModelAdmin):
     list_display = ("title", "start", "end", "status", "due_days")
     list_filter = ("status",)
     search_fields = ("title",)
+    # The status changes only through the plan page (tasks.lifecycle: checked, confirmed and audited).
+    readonly_fields = ("status", "opened_at", "ended_at")
     fieldsets = (
-        (None, {"fields": ("title", "issuer", "start", "end", "status", "due_days")}),
+        (
+            None,
+            {"fields": ("title", "issuer", "start", "end", "status", "opened_at", "ended_at", "due_days")},
+        ),
         ("进度判断（预警、滞后）", {"fields": ("amber_ratio", "rate_amber_points")}),
         ("实施情况评估（基本达成）", {"fields": ("verdict_basic_ratio", "verdict_rate_points")}),
         ("原文", {"fields": ("source_text",), "classes": ("collapse",)}),

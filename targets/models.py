@@ -19,6 +19,7 @@ class WorkPlan(models.Model):
         DRAFT = "draft", _("草稿")
         ACTIVE = "active", _("执行中")
         CLOSED = "closed", _("已结束")
+        ARCHIVED = "archived", _("归档")
 
     title = models.CharField(_("标题"), max_length=300)
     issuer = models.CharField(_("印发单位"), max_length=200, blank=True)
@@ -27,7 +28,10 @@ class WorkPlan(models.Model):
     due_days = models.PositiveSmallIntegerField(
         _("季后报送天数"), default=10, help_text=_("每季度结束后多少天内报送")
     )
+    # Changed only by tasks.lifecycle (草稿 → 执行中 → 已结束 → 归档), each change audited.
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opened_at = models.DateTimeField(_("开放填报时间"), null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
     amber_ratio = models.DecimalField(
         _("预警线"),
         max_digits=4,
@@ -78,6 +82,11 @@ class WorkPlan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_archived(self) -> bool:
+        """An archived plan is read-only: its figures, task reports and reviews can no longer change."""
+        return self.status == self.Status.ARCHIVED
 
 
 class Period(models.Model):

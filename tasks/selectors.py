@@ -2,13 +2,15 @@
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
-from units.models import Unit, UnitGroup
+from targets.periods import portal_today
+from units.models import Unit, UnitGroup, User
 
 from .models import Section, Task, TaskIndicator, TaskResponsibility
 
@@ -199,9 +201,23 @@ def unit_task_routes(*, unit: Unit, plan: WorkPlan) -> list[dict]:
     return routes
 
 
-def plan_problems(*, plan: WorkPlan) -> list[str]:
-    """What the plan text leaves open and the office must complete before reporting can measure it."""
-    problems = []
+@dataclass(frozen=True)
+class Readiness:
+    """What a plan lacks before it can be measured. `blocking` refuses 开放填报 (an indicator nobody reports would
+    never be measured); `missing` is listed for the office to confirm (it can be completed while the plan runs)."""
+
+    blocking: list[str]
+    missing: list[str]
+
+    @property
+    def problems(self) -> list[str]:
+        return [*self.blocking, *self.missing]
+
+
+def plan_readiness(*, plan: WorkPlan) -> Readiness:
+    """What the plan text leaves open and the office must complete: baselines, who reports each indicator, the
+    units' reporters, the units and groups the text named, and quarters whose due date has already passed."""
+    blocking, missing = [], []
     # One query for both indicator problems: a relative target without its baseline, no unit to report it.
     incomplete = list(
         Indicator.objects.filter(plan=plan)
@@ -211,25 +227,65 @@ def plan_problems(*, plan: WorkPlan) -> list[str]:
     for indicator in incomplete:
         if indicator.kind == Indicator.Kind.RELATIVE and indicator.baseline_value is None:
             when = indicator.baseline_date.isoformat() if indicator.baseline_date else _("日期未定")
-            problems.append(
+            missing.append(
                 _("指标 %(code)s %(name)s：目标相对基线，需填写基线值（%(when)s）")
                 % {"code": indicator.code, "name": indicator.name, "when": when}
             )
     unreported = [i.code for i in incomplete if not i.reporters]
     if unreported:
-        problems.append(
-            _("%(n)d项指标未指定由哪些单位报送：%(codes)s")
+        blocking.append(
+            _(
+                "还有%(n)d项指标没有指定报送单位（%(codes)s），开放后无人填报。"
+                "请先点击“按责任单位预设报送单位”或在管理后台指定"
+            )
             % {"n": len(unreported), "codes": "、".join(unreported)}
         )
-    for task in Task.objects.filter(plan=plan, responsibilities__isnull=True):
-        problems.append(
-            _("%(code)s %(title)s：方案未写明责任单位") % {"code": task.code, "title": task.title}
-        )
+    if not plan.periods.exists():
+        blocking.append(_("方案没有报送季度，请核对工作期"))
+    for task in Task.objects.filter(plan=plan, responsibilities__isnull=True).select_related("section"):
+        missing.append(_("%(code)s %(title)s：方案未写明责任单位") % {"code": task.code, "title": task.title})
     for group in UnitGroup.objects.filter(members__isnull=True):
-        problems.append(_("单位组“%(name)s”没有成员") % {"name": group.name})
+        missing.append(_("单位组“%(name)s”没有成员") % {"name": group.name})
     for unit in Unit.objects.filter(needs_review=True):
-        problems.append(_("单位“%(name)s”是从方案文本识别出的新单位，需确认") % {"name": unit.name})
-    return problems
+        missing.append(_("单位“%(name)s”是从方案文本识别出的新单位，需确认") % {"name": unit.name})
+    missing += _units_without_reporters(plan)
+    if plan.status == WorkPlan.Status.DRAFT:  # once open, past quarters are the alerts' business
+        missing += _quarters_already_due(plan)
+    return Readiness(blocking=blocking, missing=missing)
+
+
+def _units_without_reporters(plan: WorkPlan) -> list[str]:
+    """Units that owe figures or task reports in this plan but have no active reporter account."""
+    owing = set(
+        Indicator.reporting_units.through.objects.filter(indicator__plan=plan).values_list(
+            "unit_id", flat=True
+        )
+    )
+    for unit_ids in units_by_task(plan=plan).values():
+        owing |= unit_ids
+    staffed = set(
+        User.objects.filter(role=User.Role.REPORTER, is_active=True, unit_id__in=owing).values_list(
+            "unit_id", flat=True
+        )
+    )
+    names = list(Unit.objects.filter(pk__in=owing - staffed).values_list("name", flat=True))
+    if not names:
+        return []
+    return [_("%(n)d个单位还没有填报员账号：%(names)s") % {"n": len(names), "names": "、".join(names)}]
+
+
+def _quarters_already_due(plan: WorkPlan) -> list[str]:
+    """Quarters whose due date is past: opened today, they are at once 逾期未报 for every unit."""
+    today = portal_today()
+    due = [p for p in plan.periods.select_related("plan") if p.due_date < today]
+    if not due:
+        return []
+    return [
+        _(
+            "%(n)d个季度的报送截止日已过（%(first)s至%(last)s），开放后将立即显示为逾期未报，可在管理后台调整截止日"
+        )
+        % {"n": len(due), "first": due[0].label, "last": due[-1].label}
+    ]
 
 
 def draft_outline(*, draft) -> dict:

@@ -1,5 +1,5 @@
-"""Writes for the plan's structure: loading a whole plan from its structured form, who reports what by default,
-and opening a plan for reporting. Importing a plan from its text is in tasks.drafts."""
+"""Writes for the plan's structure: loading a whole plan from its structured form, who reports what by default.
+Opening, ending and archiving a plan are in tasks.lifecycle; importing a plan from its text is in tasks.drafts."""
 
 import datetime
 from decimal import Decimal
@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
+from targets.periods import portal_now
 from targets.services import indicator_set_reporting, periods_ensure
 from units.models import Responsibility, Unit, User
 from units.selectors import group_by_name, unit_by_name
@@ -142,6 +143,7 @@ def plan_import(*, data: dict, source_text: str = "", status: str = WorkPlan.Sta
         end=end,
         due_days=meta.get("due_days", 10),
         status=status,
+        opened_at=portal_now() if status == WorkPlan.Status.ACTIVE else None,  # load_plan opens it at once
         source_text=source_text,
     )
     plan.full_clean()
@@ -248,7 +250,7 @@ def _task(*, plan: WorkPlan, section: Section | None, kind: str, data: dict, pos
 
 def check_office(user: User) -> None:
     if not (user.is_authenticated and user.role == User.Role.OFFICE):
-        raise PermissionDenied(_("只有领导小组办公室可以导入和开放工作方案"))
+        raise PermissionDenied(_("只有领导小组办公室可以导入、开放、结束和归档工作方案"))
 
 
 def _units_named(rows) -> tuple[list[Unit], list[Unit]]:
@@ -299,24 +301,3 @@ def plan_reporting_defaults(*, user: User, plan: WorkPlan) -> int:
         )
         done += 1
     return done
-
-
-@transaction.atomic
-def plan_open(*, user: User, plan: WorkPlan) -> bool:
-    """Open a draft plan for reporting (its quarters exist from its creation). Returns False when already open.
-    Raises ValidationError while an indicator has no one to report it: it would never be measured."""
-    check_office(user)
-    plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != WorkPlan.Status.DRAFT:
-        return False
-    unreported = Indicator.objects.filter(plan=plan, reporting_units__isnull=True).count()
-    if unreported:
-        raise ValidationError(
-            _(
-                "还有%(n)d项指标没有指定报送单位，开放后无人填报。请先点击“按责任单位预设报送单位”或在管理后台指定"
-            )
-            % {"n": unreported}
-        )
-    plan.status = WorkPlan.Status.ACTIVE
-    plan.save(update_fields=["status"])
-    return True

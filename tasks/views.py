@@ -10,9 +10,10 @@ from units.models import User
 
 from .drafts import plan_draft_confirm, plan_draft_create, plan_draft_discard, plan_draft_update
 from .forms import PlanDraftForm, PlanUploadForm
+from .lifecycle import plan_archive, plan_end, plan_open
 from .models import PlanDraft
-from .selectors import draft_outline, plan_current, plan_problems, plan_structure
-from .services import plan_open, plan_reporting_defaults
+from .selectors import draft_outline, plan_current, plan_readiness, plan_structure
+from .services import plan_reporting_defaults
 
 
 def plan_overview(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
@@ -27,7 +28,7 @@ def plan_overview(request: HttpRequest, plan_id: int | None = None) -> HttpRespo
         {
             **plan_structure(plan=plan),
             "is_office": is_office,
-            "problems": plan_problems(plan=plan)
+            "problems": plan_readiness(plan=plan).problems
             if is_office and plan.status == WorkPlan.Status.DRAFT
             else [],
         },
@@ -39,7 +40,7 @@ def plan_overview(request: HttpRequest, plan_id: int | None = None) -> HttpRespo
 
 def _office_only(request: HttpRequest) -> None:
     if request.user.role != User.Role.OFFICE:
-        raise PermissionDenied(_("只有领导小组办公室可以导入工作方案"))
+        raise PermissionDenied(_("只有领导小组办公室可以导入、开放、结束和归档工作方案"))
 
 
 def plan_upload(request: HttpRequest) -> HttpResponse:
@@ -94,13 +95,56 @@ def plan_draft(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def plan_open_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """开放填报: the page lists what is still missing and asks the office to confirm; what blocks refuses."""
     _office_only(request)
     plan = get_object_or_404(WorkPlan, pk=plan_id)
+    if plan.status != WorkPlan.Status.DRAFT:
+        return redirect("tasks:plan_detail", plan_id=plan.pk)
+    if request.method == "POST":
+        try:
+            if plan_open(user=request.user, plan=plan, acknowledged=bool(request.POST.get("acknowledged"))):
+                messages.success(request, _("《%(title)s》已开放填报") % {"title": plan.title})
+            return redirect("tasks:plan_detail", plan_id=plan.pk)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+    running = WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE).exclude(pk=plan.pk)
+    return render(
+        request,
+        "tasks/plan_open.html",
+        {"plan": plan, "readiness": plan_readiness(plan=plan), "running": running},
+    )
+
+
+@require_POST
+def plan_end_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    _office_only(request)
+    plan = get_object_or_404(WorkPlan, pk=plan_id)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("请填写结束方案的理由（例如：工作期已满，各项数据已审核）"))
+        return redirect("tasks:plan_detail", plan_id=plan.pk)
     try:
-        if plan_open(user=request.user, plan=plan):
-            messages.success(request, _("《%(title)s》已开放填报") % {"title": plan.title})
+        if plan_end(user=request.user, plan=plan, reason=reason):
+            messages.success(
+                request,
+                _("《%(title)s》已结束，各单位不再填报；如需补报，可申请重新打开") % {"title": plan.title},
+            )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("tasks:plan_detail", plan_id=plan.pk)
+
+
+@require_POST
+def plan_archive_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    _office_only(request)
+    plan = get_object_or_404(WorkPlan, pk=plan_id)
+    if not request.POST.get("acknowledged"):
+        messages.error(request, _("请勾选“归档后只能查看，不能再修改”后再归档"))
+        return redirect("tasks:plan_detail", plan_id=plan.pk)
+    try:
+        if plan_archive(user=request.user, plan=plan):
+            messages.success(request, _("《%(title)s》已归档，只能查看") % {"title": plan.title})
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return redirect("tasks:plan_detail", plan_id=plan.pk)

@@ -281,6 +281,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.jobs.rollup_all",
         "schedule": crontab(hour=2, minute=0),
     },
+    # 07:15 every day: end the plans whose last quarter is due and whose items are all approved (tasks.lifecycle).
+    "plans-end-due-daily": {
+        "task": "reports.jobs.plans_end_due_all",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # 07:30 every day: e-mail the office what each active plan still lacks (baselines, units to confirm).
     "plan-check-daily": {
         "task": "reports.jobs.plan_check_all",

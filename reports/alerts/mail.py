@@ -13,7 +13,7 @@ from reports.figures.integrity import figures_check
 from reports.models import Alert
 from targets.models import Indicator, WorkPlan
 from targets.periods import portal_now, portal_today
-from tasks.selectors import plan_problems
+from tasks.selectors import plan_readiness
 from units.models import Unit, User
 from units.selectors import office_emails
 
@@ -121,8 +121,8 @@ def office_digest(*, plan: WorkPlan, today: datetime.date | None = None) -> str 
 
 
 def plan_problems_mail(*, plan: WorkPlan) -> list[str]:
-    """E-mail the office what it still has to complete in a plan (tasks.selectors.plan_problems). Returns the list."""
-    problems = plan_problems(plan=plan)
+    """E-mail the office what it still has to complete in a plan (tasks.selectors.plan_readiness). Returns the list."""
+    problems = plan_readiness(plan=plan).problems
     if problems:
         _mail_office(
             _("【待补充】%(plan)s：%(n)d项") % {"plan": plan.title, "n": len(problems)},

@@ -20,7 +20,7 @@ from reports.views.scope import period_or_404, plan_or_404
 from reports.workflow.selectors import period_current
 from reports.xlsx import xlsx_response
 from targets.models import Indicator, Period, WorkPlan
-from tasks.selectors import plan_problems
+from tasks.selectors import plan_readiness
 from units.models import User
 from units.selectors import user_sees_all_units
 
@@ -57,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cards": area_cards(plan=plan, standings=standings),
             "quarter_rates": quarter_rates(plan=plan, period=period),
             "lagging": lagging,
-            "problems": plan_problems(plan=plan) if request.user.role == User.Role.OFFICE else [],
+            "problems": plan_readiness(plan=plan).problems if request.user.role == User.Role.OFFICE else [],
             "todo": office_todo(user=request.user, plan=plan),
         },
     )

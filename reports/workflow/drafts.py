@@ -15,7 +15,7 @@ from reports.workflow.locks import sheet_lock
 from reports.workflow.selectors import unit_reports_indicator, unit_reports_task
 from reports.workflow.validation import FIGURE_FIELDS, TASK_REPORT_FIELDS, figure_errors, ratio_value
 from targets.display import decimal_text
-from targets.models import Indicator, Period
+from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_now, portal_today
 from tasks.models import Task
 from units.models import Unit, User
@@ -53,19 +53,28 @@ def check_reporter(user: User, unit: Unit) -> None:
         raise PermissionDenied(_("您只能填报本单位的数据"))
 
 
+def check_plan_writable(plan: WorkPlan) -> None:
+    """An archived plan is read-only (tasks.lifecycle.plan_archive): nothing of it is saved, submitted or reviewed."""
+    if plan.is_archived:
+        raise ValidationError(_("《%(title)s》已归档，只能查看，不能修改") % {"title": plan.title})
+
+
 def check_period_open(period: Period) -> None:
+    check_plan_writable(period.plan)
     if period.start > portal_today():
         raise ValidationError(_("%(period)s尚未开始，不能填报") % {"period": period.label})
 
 
 def item_lock(item: ReportItem) -> ReportItem:
-    """The item again, under a row lock (what the transitions check and change)."""
-    return (
+    """The item again, under a row lock (what the transitions check and change); refused in an archived plan."""
+    item = (
         type(item)
         .objects.select_for_update(of=("self",))
         .select_related("unit", "period__plan")
         .get(pk=item.pk)
     )
+    check_plan_writable(item.period.plan)
+    return item
 
 
 def _not_editable(item: ReportItem) -> ValidationError:

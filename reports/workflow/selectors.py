@@ -263,6 +263,23 @@ def obligations_by_unit(*, plan: WorkPlan) -> dict[int, tuple[set[int], set[int]
     return dict(owed)
 
 
+def plan_outstanding(*, plan: WorkPlan) -> int:
+    """How many items the plan's units owe over all its quarters that are not approved: never reported, draft,
+    returned or waiting for review. 0 when the office has approved everything. 3 queries and 2 per model."""
+    owed = obligations_by_unit(plan=plan)
+    approved: dict[tuple[int, int], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for side, model, subject in ((0, Submission, "indicator_id"), (1, TaskReport, "task_id")):
+        rows = model.objects.filter(period__plan=plan, status=Status.APPROVED).order_by()
+        for unit_id, period_id, subject_id in rows.values_list("unit_id", "period_id", subject):
+            approved[(unit_id, period_id)][side].add(subject_id)
+    period_ids = list(plan.periods.values_list("pk", flat=True))
+    return sum(
+        len(indicators - approved[(unit_id, period_id)][0]) + len(tasks - approved[(unit_id, period_id)][1])
+        for unit_id, (indicators, tasks) in owed.items()
+        for period_id in period_ids
+    )
+
+
 def reported_by_unit(*, periods: list[Period]) -> dict[tuple[int, int], tuple[set[int], set[int]]]:
     """Per (unit, quarter): the indicators and tasks whose item is submitted or approved. 2 queries."""
     done: dict[tuple[int, int], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))

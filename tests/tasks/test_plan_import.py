@@ -20,9 +20,10 @@ from tasks.drafts import (
     plan_draft_discard,
     plan_draft_update,
 )
+from tasks.lifecycle import plan_open
 from tasks.models import PlanDraft, Task
 from tasks.selectors import plan_export_shape
-from tasks.services import plan_open, plan_reporting_defaults
+from tasks.services import plan_reporting_defaults
 from tests.conftest import PASSWORD
 from units.models import Unit, User
 
@@ -203,8 +204,10 @@ def test_a_plan_opens_only_once_everything_has_someone_to_report_it(office_user)
     with pytest.raises(ValidationError, match="还有27项指标没有指定报送单位"):
         plan_open(user=office_user, plan=plan)
     plan_reporting_defaults(user=office_user, plan=plan)
-    assert plan_open(user=office_user, plan=plan) is True
-    assert plan_open(user=office_user, plan=plan) is False
+    with pytest.raises(ValidationError, match="项内容待补充，请在确认页核对后确认开放"):
+        plan_open(user=office_user, plan=plan)
+    assert plan_open(user=office_user, plan=plan, acknowledged=True) is True
+    assert plan_open(user=office_user, plan=plan, acknowledged=True) is False
     plan.refresh_from_db()
     assert plan.status == WorkPlan.Status.ACTIVE
 
@@ -253,7 +256,7 @@ def test_upload_check_correct_confirm_and_open_in_the_browser_forms(office_clien
     refused = office_client.post(reverse("tasks:plan_open", args=[plan.pk]), follow=True).content.decode()
     assert "还有27项指标没有指定报送单位" in refused
     office_client.post(reverse("tasks:plan_reporting_defaults", args=[plan.pk]))
-    office_client.post(reverse("tasks:plan_open", args=[plan.pk]))
+    office_client.post(reverse("tasks:plan_open", args=[plan.pk]), {"acknowledged": "1"})
     plan.refresh_from_db()
     assert plan.status == WorkPlan.Status.ACTIVE
 

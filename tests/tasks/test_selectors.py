@@ -1,7 +1,7 @@
 import pytest
 
 from tasks.models import Task
-from tasks.selectors import indicators_for_unit, plan_problems, tasks_for_unit, unit_task_routes
+from tasks.selectors import indicators_for_unit, plan_readiness, tasks_for_unit, unit_task_routes
 from units.models import Unit
 
 
@@ -63,15 +63,15 @@ def test_a_county_sees_the_goal_indicators_of_every_area(plan):
     "expected",
     ["指标 1.3", "指标 二(二)2.1", "三(一) 加强组织领导：方案未写明责任单位"],
 )
-def test_plan_problems_list_what_the_text_leaves_open(plan, expected):
-    assert any(problem.startswith(expected) for problem in plan_problems(plan=plan))
+def test_plan_readiness_lists_what_the_text_leaves_open(plan, expected):
+    assert any(problem.startswith(expected) for problem in plan_readiness(plan=plan).problems)
 
 
-def test_plan_problems_drop_a_baseline_once_the_office_fills_it(plan):
+def test_plan_readiness_drops_a_baseline_once_the_office_fills_it(plan):
     indicator = plan.indicators.get(code="1.3")
     indicator.baseline_value = 3
     indicator.save(update_fields=["baseline_value"])
-    assert not any(p.startswith("指标 1.3") for p in plan_problems(plan=plan))
+    assert not any(p.startswith("指标 1.3") for p in plan_readiness(plan=plan).problems)
 
 
 def test_every_task_has_a_section_and_safeguards_have_none(plan):
