@@ -1,10 +1,11 @@
 """Template context for every page."""
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from reports.alerts.selectors import alert_unread_count
 from targets.periods import portal_now
+from tasks.plan_choice import plan_for, plans_for
 
 
 def alerts(request: HttpRequest) -> dict[str, int]:
@@ -24,3 +25,19 @@ def portal_clock(request: HttpRequest) -> dict:
     """`portal_now`, the time on the portal's day (PORTAL_TODAY in the demo), for dates a page prints; called only by a
     page that prints it."""
     return {"portal_now": portal_now}
+
+
+def plans(request: HttpRequest) -> dict:
+    """The plan bar under the header, once the portal holds more than one plan: every plan (open ones first) and the
+    one this page shows. One query per page (none for anonymous users)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    listed = plans_for(request)
+    if len(listed) < 2:
+        return {}
+    try:
+        shown = plan_for(request)
+    except Http404:
+        shown = None
+    return {"plan_choices": listed, "plan_shown": shown}

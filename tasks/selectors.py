@@ -1,5 +1,6 @@
 """Reads of the plan's structure: the export form, and what a unit answers for."""
 
+import datetime
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,11 +17,46 @@ from .models import Section, Task, TaskIndicator, TaskResponsibility
 
 
 def plan_current() -> WorkPlan | None:
-    """The plan the portal opens on: the newest active one, else the newest of any status."""
+    """The plan commands work on when none is named: the newest active one, else the newest of any status."""
     return (
         WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE).order_by("-start", "-id").first()
         or WorkPlan.objects.order_by("-start", "-id").first()
     )
+
+
+def plans_listed() -> list[WorkPlan]:
+    """The plans the portal's pages show and the header switches between: those being reported first, then ended and
+    archived ones, each newest first. Drafts are the office's working copies, reached from the plan page."""
+    plans = WorkPlan.objects.exclude(status=WorkPlan.Status.DRAFT)
+    return sorted(plans, key=lambda p: (p.status != WorkPlan.Status.ACTIVE, -p.start.toordinal(), -p.pk))
+
+
+def plan_default_for(*, user: User, plans: list[WorkPlan], today: datetime.date) -> WorkPlan | None:
+    """Which of `plans` (plans_listed) a user's pages open on. A unit's staff: the open plan with the unit's nearest
+    due date from today on (the old plan while its last quarter is still due, then the new one). Everyone else, and
+    a unit with nothing upcoming: the newest open plan. None open: the newest ended one."""
+    open_plans = [p for p in plans if p.status == WorkPlan.Status.ACTIVE]
+    if user.unit_id and user.role in User.UNIT_ROLES and len(open_plans) > 1:
+        owing = set(
+            Indicator.reporting_units.through.objects.filter(
+                unit_id=user.unit_id, indicator__plan__in=open_plans
+            ).values_list("indicator__plan_id", flat=True)
+        )
+        owing |= set(
+            TaskResponsibility.objects.filter(_answers_for(user.unit), task__plan__in=open_plans).values_list(
+                "task__plan_id", flat=True
+            )
+        )
+        upcoming = [
+            (period.due_date, -period.plan.start.toordinal(), period.plan)
+            for plan in open_plans
+            if plan.pk in owing
+            for period in plan.periods.all()
+            if period.due_date >= today
+        ]
+        if upcoming:
+            return min(upcoming, key=lambda row: row[:2])[2]
+    return open_plans[0] if open_plans else (plans[0] if plans else None)
 
 
 def _json_number(value: Decimal | None) -> int | float | None:

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,16 +13,24 @@ from .drafts import plan_draft_confirm, plan_draft_create, plan_draft_discard, p
 from .forms import PlanDraftForm, PlanUploadForm
 from .lifecycle import plan_archive, plan_end, plan_open
 from .models import PlanDraft
-from .selectors import draft_outline, plan_current, plan_readiness, plan_structure
+from .plan_choice import plan_for, plan_named, plan_show
+from .selectors import draft_outline, plan_readiness, plan_structure
 from .services import plan_reporting_defaults
 
 
 def plan_overview(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
-    plan = get_object_or_404(WorkPlan, pk=plan_id) if plan_id else plan_current()
     is_office = request.user.role == User.Role.OFFICE
-    # A draft is the office's working copy, not yet the plan: to everyone else it does not exist.
-    if plan is None or (plan.status == WorkPlan.Status.DRAFT and not is_office):
-        raise Http404(_("还没有工作方案"))
+    if plan_id:
+        plan = get_object_or_404(WorkPlan, pk=plan_id)
+        plan_show(request, plan)  # a draft: 404 but for the office
+    else:
+        try:
+            plan = plan_for(request)
+        except Http404:
+            # Nothing opened yet: the office sees the draft it is completing.
+            plan = WorkPlan.objects.order_by("-created_at").first() if is_office else None
+            if plan is None:
+                raise
     return render(
         request,
         "tasks/plan_overview.html",
@@ -33,6 +42,41 @@ def plan_overview(request: HttpRequest, plan_id: int | None = None) -> HttpRespo
             else [],
         },
     )
+
+
+# Pages that show a whole plan: switching plans stays on them. Any other page (a sheet, an indicator) belongs to
+# one plan, so switching goes to the home page.
+PLAN_PAGES = {
+    "reports:home",
+    "reports:my_unit",
+    "reports:unit_detail",
+    "reports:unit_list",
+    "reports:report_index",
+    "reports:review",
+    "reports:indicator_table",
+    "reports:heatmap",
+    "reports:task_board",
+    "reports:league",
+    "reports:document_list",
+    "reports:instruction_list",
+    "reports:alert_list",
+    "tasks:plan_overview",
+}
+
+
+def plan_switch(request: HttpRequest) -> HttpResponse:
+    """The plan bar: show another plan from now on, on the same page when it is about a whole plan."""
+    plan = plan_named(request)
+    if plan is None:
+        return redirect("reports:home")
+    plan_show(request, plan)
+    back = request.GET.get("next", "")
+    try:
+        match = resolve(back) if back.startswith("/") else None
+    except Resolver404:
+        match = None
+    url = back if match is not None and match.view_name in PLAN_PAGES else reverse("reports:home")
+    return redirect(f"{url}?plan={plan.pk}")
 
 
 # Importing a plan from its text: upload → check and correct → confirm → open for reporting.

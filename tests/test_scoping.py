@@ -45,6 +45,7 @@ NOT_UNIT_SCOPED = {
     "set_language": "one's own language",
     "tasks:plan_overview": "the plan's published text",
     "tasks:plan_detail": "the plan's published text",
+    "tasks:plan_switch": "chooses which open or ended plan one's own pages show (tasks.plan_choice)",
     "reports:indicator_detail": "the plan's published text",
     "reports:task_detail": "the plan's published text",
     "reports:my_unit": "redirects to one's own unit",

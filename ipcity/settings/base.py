@@ -161,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.alerts",  # the bell's unread count: one query per page
+                "reports.context_processors.plans",  # the plan bar: which plan the page shows, and the others
                 "reports.context_processors.demo_mode",  # the 演示数据 banner in demo mode
                 "reports.context_processors.portal_clock",  # the print header's date, on the portal's day
             ],

@@ -16,10 +16,11 @@ from reports.dashboards.tables import IndicatorFilter, StandingTable
 from reports.dashboards.task_board import task_board
 from reports.figures.selectors import plan_standings
 from reports.instructions.selectors import instruction_thread
-from reports.views.scope import period_or_404, plan_or_404
+from reports.views.scope import period_or_404
 from reports.workflow.selectors import period_current
 from reports.xlsx import xlsx_response
 from targets.models import Indicator, Period, WorkPlan
+from tasks.plan_choice import plan_for, plan_show, plans_for
 from tasks.selectors import plan_readiness
 from units.models import User
 from units.selectors import user_sees_all_units
@@ -32,7 +33,7 @@ def _scope(request: HttpRequest) -> tuple[WorkPlan, Period, list[Period]]:
     plan's quarters in order (read once here; the selectors take them rather than read them again)."""
     if not user_sees_all_units(user=request.user):
         raise PermissionDenied(_("只有领导小组办公室和领导可以查看统计看板"))
-    plan = plan_or_404()
+    plan = plan_for(request)
     periods = list(plan.periods.all())
     for period in periods:
         period.plan = plan  # due dates need the plan's due days
@@ -92,8 +93,9 @@ def indicator_table(request: HttpRequest) -> HttpResponse:
 
 def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """One indicator: actual against the expected path and the target, per-unit figures, the formula."""
+    indicator = get_object_or_404(Indicator, pk=pk, plan__in=plans_for(request))
+    plan_show(request, indicator.plan)  # the indicator's plan, whichever the user looked at before
     plan, period, periods = _scope(request)
-    indicator = get_object_or_404(Indicator, pk=pk, plan=plan)
     standing = plan_standings(
         plan=plan, period=period, indicators=Indicator.objects.filter(pk=pk), periods=periods, series=True
     )[0]

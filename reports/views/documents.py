@@ -4,18 +4,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.documents.selectors import bulletin_periods, documents_visible_to
 from reports.documents.services import document_request
 from reports.models import Document
-from reports.views.scope import plan_or_404
+from targets.models import WorkPlan
+from tasks.plan_choice import plan_for, plan_posted
 from units.models import User
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
-    plan = plan_or_404()
+    plan = plan_for(request)
     documents = documents_visible_to(user=request.user, plan=plan)
     return render(
         request,
@@ -32,7 +34,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def document_new(request: HttpRequest) -> HttpResponse:
-    plan = plan_or_404()
+    plan = plan_posted(request)
     if request.user.role != User.Role.OFFICE:
         raise PermissionDenied(_("只有领导小组办公室可以生成通报和评估报告"))
     kind = request.POST.get("kind", "")
@@ -51,12 +53,12 @@ def document_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("已开始生成%(document)s，完成后可在下方下载") % {"document": document}
             )
-    return redirect("reports:document_list")
+    return redirect(f"{reverse('reports:document_list')}?plan={plan.pk}")
 
 
 def document_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the list page polls while a document is being written."""
-    document = get_object_or_404(documents_visible_to(user=request.user, plan=plan_or_404()), pk=pk)
+    document = _visible(request, pk)
     return JsonResponse(
         {
             "state": document.state,
@@ -68,9 +70,15 @@ def document_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = get_object_or_404(
-        documents_visible_to(user=request.user, plan=plan_or_404()), pk=pk, state=Document.State.DONE
-    )
-    if not document.file:
+    document = _visible(request, pk)
+    if document.state != Document.State.DONE or not document.file:
         raise Http404(_("文件不存在"))
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file_label)
+
+
+def _visible(request: HttpRequest, pk: int) -> Document:
+    """A document of any plan in the portal, when the user may see it (documents_visible_to), else 404."""
+    plan_id = get_object_or_404(Document.objects.values_list("plan_id", flat=True), pk=pk)
+    return get_object_or_404(
+        documents_visible_to(user=request.user, plan=get_object_or_404(WorkPlan, pk=plan_id)), pk=pk
+    )

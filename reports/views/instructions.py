@@ -17,9 +17,9 @@ from reports.instructions.selectors import (
     user_can_instruct,
 )
 from reports.instructions.services import instruction_create
-from reports.views.scope import plan_or_404
 from targets.models import Indicator
 from tasks.models import Task
+from tasks.plan_choice import plan_for
 
 SUBJECTS = {"indicator": Indicator, "task": Task}
 
@@ -78,7 +78,7 @@ def instruction_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 def instruction_list(request: HttpRequest) -> HttpResponse:
     """Every instruction the user may see, newest first; ?state=open keeps those still awaiting an answer."""
-    plan = plan_or_404()
+    plan = plan_for(request)
     instructions = list(instructions_visible_to(user=request.user).filter(period__plan=plan))
     state = request.GET.get("state", "")
     if state == "open":

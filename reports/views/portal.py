@@ -1,14 +1,23 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from reports.dashboards.unit_page import unit_contributions, unit_quarters
 from reports.instructions.selectors import instructions_awaiting
 from reports.views.dashboard import dashboard
 from reports.workflow.selectors import period_current
-from tasks.selectors import indicators_for_unit, plan_current, unit_task_routes
+from tasks.plan_choice import plan_for, plan_named
+from tasks.selectors import indicators_for_unit, unit_task_routes
 from units.models import User
 from units.selectors import units_visible_to, user_sees_all_units
+
+
+def _same_plan(name: str, request: HttpRequest, **kwargs) -> str:
+    """The URL of page `name`, naming the plan this request's URL names (a redirect keeps ?plan=)."""
+    url = reverse(name, kwargs=kwargs or None)
+    named = plan_named(request)
+    return f"{url}?plan={named.pk}" if named else url
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     audit log."""
     user = request.user
     if user.role in User.UNIT_ROLES:
-        return redirect("reports:my_unit")
+        return redirect(_same_plan("reports:my_unit", request))
     if user.role == User.Role.SYSADMIN:
         return redirect("units:account_list")
     if user.role == User.Role.AUDITOR:
@@ -27,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def my_unit(request: HttpRequest) -> HttpResponse:
     if request.user.unit_id is None:
         raise Http404(_("您的账号不属于任何单位"))
-    return redirect("reports:unit_detail", code=request.user.unit.code)
+    return redirect(_same_plan("reports:unit_detail", request, code=request.user.unit.code))
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:
@@ -40,7 +49,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     """“我的单位” / county “我的任务”: what this unit answers for, directly or through a group."""
     unit = get_object_or_404(units_visible_to(user=request.user), code=code)
-    plan = plan_current()
+    try:
+        plan = plan_for(request)
+    except Http404:  # no plan opened yet: the unit's page still shows who it is
+        plan = None
     routes = unit_task_routes(unit=unit, plan=plan) if plan else []
     indicators = indicators_for_unit(unit=unit, plan=plan) if plan else []
     current = period_current(plan=plan) if plan else None

@@ -13,17 +13,18 @@ from django.utils.translation import gettext as _
 from reports.instructions.forms import InstructionReplyForm
 from reports.instructions.selectors import SheetInstruction, sheet_instructions
 from reports.models import Status
-from reports.views.scope import plan_or_404, sheet_scope
+from reports.views.scope import sheet_scope
 from reports.workflow.forms import FigureForm, TaskReportForm, figure_initial, task_report_initial
 from reports.workflow.selectors import SheetRow, periods_open, sheet_groups, sheet_items, unit_sheet_summaries
 from reports.workflow.sheet import ReplyEntry, SheetEntry, sheet_save
 from targets.periods import portal_today
+from tasks.plan_choice import plan_for
 from units.selectors import units_visible_to, user_can_report_for
 
 
 def report_index(request: HttpRequest) -> HttpResponse:
     """Which sheets the user can open: its own unit's quarters, or for the office every unit's current quarter."""
-    plan = plan_or_404()
+    plan = plan_for(request)
     units = units_visible_to(user=request.user)
     if not units.exists():
         raise PermissionDenied(_("您的角色不填报数据"))

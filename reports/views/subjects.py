@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, render
 from reports.instructions.selectors import instruction_thread
 from targets.models import Indicator
 from tasks.models import Task
+from tasks.plan_choice import plan_show
 from tasks.selectors import RESPONSIBLE
 
 
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("plan", "area"), pk=pk)
+    plan_show(request, indicator.plan)
     return render(
         request,
         "reports/indicator_detail.html",
@@ -28,6 +30,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("plan", "section"), pk=pk)
+    plan_show(request, task.plan)
     return render(
         request,
         "reports/task_detail.html",

@@ -59,6 +59,9 @@ def queries(client, name, **kwargs) -> int:
 
 def test_dashboard_pages_run_the_same_number_of_queries_with_more_data(client, plan, office_user):
     client.force_login(office_user)
+    client.get(
+        reverse("reports:home")
+    )  # a session's first page also stores the plan it opened on (3 queries)
     report(office_user, plan, ["2024Q4"])
     small = {name: queries(client, name) for name in PAGES}
     small["reports:indicator_progress"] = queries(

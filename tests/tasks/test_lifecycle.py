@@ -210,7 +210,7 @@ def test_the_open_page_asks_for_confirmation_and_keeps_the_plan_a_draft_until_gi
     url = reverse("tasks:plan_open", args=[draft.pk])
     page = office_client.get(url).content.decode()
     assert "还没有填报员账号" in page and "我已核对上述待补充内容" in page
-    assert "注意：《德阳市推进国家知识产权强市建设试点城市工作方案》仍在执行中" in page
+    assert "《德阳市推进国家知识产权强市建设试点城市工作方案》仍在执行中：开放后两个方案同时填报" in page
     refused = office_client.post(url, follow=True).content.decode()
     assert "项内容待补充，请在确认页核对后确认开放" in refused
     assert WorkPlan.objects.get(pk=draft.pk).status == WorkPlan.Status.DRAFT
