@@ -17,26 +17,25 @@ from reports.views.scope import sheet_scope
 from reports.workflow.forms import FigureForm, TaskReportForm, figure_initial, task_report_initial
 from reports.workflow.selectors import SheetRow, periods_open, sheet_groups, sheet_items, unit_sheet_summaries
 from reports.workflow.sheet import ReplyEntry, SheetEntry, sheet_save
+from targets.models import WorkPlan
 from targets.periods import portal_today
-from tasks.plan_choice import plan_for
+from tasks.plan_choice import plan_for, plans_for
 from units.selectors import units_visible_to, user_can_report_for
 
 
 def report_index(request: HttpRequest) -> HttpResponse:
-    """Which sheets the user can open: its own unit's quarters, or for the office every unit's current quarter."""
-    plan = plan_for(request)
+    """Which sheets the user can open, for every plan being reported (the plan shown first, then the others):
+    its own unit's quarters, or for the office every unit's."""
+    shown = plan_for(request)
     units = units_visible_to(user=request.user)
     if not units.exists():
         raise PermissionDenied(_("您的角色不填报数据"))
-    return render(
-        request,
-        "reports/report_index.html",
-        {
-            "plan": plan,
-            "summaries": unit_sheet_summaries(units=units, periods=periods_open(plan=plan)),
-            "today": portal_today(),
-        },
-    )
+    others = [p for p in plans_for(request) if p.status == WorkPlan.Status.ACTIVE and p != shown]
+    groups = [
+        (plan, unit_sheet_summaries(units=units, periods=periods_open(plan=plan)))
+        for plan in [shown, *others]
+    ]
+    return render(request, "reports/report_index.html", {"groups": groups, "today": portal_today()})
 
 
 @dataclass

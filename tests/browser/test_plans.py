@@ -47,10 +47,15 @@ def test_the_office_switches_plans_and_a_county_opens_on_the_one_due_next(both, 
     login("jingyang")
     expect(page.get_by_test_id("plan-switch").get_by_label("当前方案")).to_have_value(str(pilot.pk))
     page.get_by_role("link", name="季度填报").click()
-    expect(page.locator("main")).to_contain_text("2025年第二季度")
+    groups = page.get_by_test_id("sheet-group")  # every open plan's sheets, the plan shown first
+    expect(groups.nth(0).locator("h2")).to_contain_text(pilot.title)
+    expect(groups.nth(0)).to_contain_text("2025年第二季度")
+    expect(groups.nth(1).locator("h2")).to_contain_text(NEXT_TITLE)
+    expect(groups.nth(1)).to_contain_text("2025年第三季度")
     page.get_by_test_id("plan-switch").get_by_label("当前方案").select_option(str(second.pk))
     expect(page).to_have_url(f"{live_server.url}/report/?plan={second.pk}")
-    expect(page.locator("main")).to_contain_text("2025年第三季度")
-    expect(page.locator("main")).not_to_contain_text("2025年第二季度")
+    expect(groups.nth(0).locator("h2")).to_contain_text(NEXT_TITLE)
+    groups.nth(0).get_by_role("link", name="2025年第三季度").click()
+    expect(page.locator("h1")).to_contain_text("2025年第三季度")
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/plans-county.png", full_page=False)
