@@ -12,6 +12,7 @@ from .views import (
     review,
     sheet,
     subjects,
+    succession,
 )
 
 app_name = "reports"
@@ -50,4 +51,5 @@ urlpatterns = [
     path("instructions/new/<str:kind>/<int:pk>/", instructions.instruction_new, name="instruction_new"),
     path("alerts/", alerts.alert_list, name="alert_list"),
     path("alerts/read/", alerts.alert_mark_read, name="alert_mark_read"),
+    path("plans/<int:plan_id>/predecessor/", succession.plan_succession, name="plan_succession"),
 ]

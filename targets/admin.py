@@ -99,6 +99,7 @@ class IndicatorAdmin(TellsPlanEdited, ReadOnlyHistoryAdmin):
     search_fields = ("code", "name")
     list_select_related = ("area",)
     filter_horizontal = ("reporting_units",)
+    readonly_fields = ("baseline_source",)
     fieldsets = (
         (None, {"fields": ("plan", "area", "code", "name", "uom", "decimals", "position")}),
         (
@@ -115,7 +116,13 @@ class IndicatorAdmin(TellsPlanEdited, ReadOnlyHistoryAdmin):
                 )
             },
         ),
-        ("基线", {"fields": ("baseline_value", "baseline_date")}),
+        ("基线", {"fields": ("baseline_value", "baseline_date", "baseline_source")}),
         ("报送", {"fields": ("reporting_units", "numerator_label", "denominator_label")}),
         ("原文", {"fields": ("source_text",)}),
     )
+
+    def save_model(self, request, obj, form, change) -> None:
+        """A baseline entered by hand is the office's own, no longer the one carried from the predecessor plan."""
+        if {"baseline_value", "baseline_date"} & set(form.changed_data):
+            obj.baseline_source = ""
+        super().save_model(request, obj, form, change)

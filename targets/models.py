@@ -67,6 +67,16 @@ class WorkPlan(models.Model):
     )
     source_text = models.TextField(_("方案原文"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # The plan this one follows: its matching indicators take their baselines from it (reports.figures.succession).
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("上一方案"),
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("工作方案")
@@ -226,6 +236,18 @@ class Indicator(models.Model):
     )
     baseline_value = models.DecimalField(_("基线值"), max_digits=18, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(_("基线日期"), null=True, blank=True)
+    # Set when the baseline was carried from the predecessor plan's approved figures (reports.figures.succession);
+    # cleared when the office enters a baseline by hand.
+    baseline_source = models.CharField(_("基线来源"), max_length=200, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("上一方案的对应指标"),
+        editable=False,
+    )
     factor = models.DecimalField(
         _("倍数"),
         max_digits=8,

@@ -51,6 +51,7 @@ ACTIONS = {
     "plan_open": "开放填报",
     "plan_end": "结束方案",
     "plan_archive": "归档方案",
+    "plan_succeed": "承接上一方案",
     "instruction_create": "批示",
     "privilege_change": "权限变更",
     "privilege_request": "申请权限变更",
