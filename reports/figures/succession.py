@@ -34,6 +34,7 @@ class Match:
     )  # the baseline it would carry, None when the predecessor has no approved value for it
     period: Period | None  # the predecessor's quarter that value was approved for
     keeps_own: bool  # the plan's text gives a baseline of its own: it is kept
+    note: str = ""  # why nothing carries, for the office
 
     @property
     def source(self) -> str:
@@ -70,10 +71,13 @@ def succession_matches(
             follows = previous.get(chosen[indicator.pk]) if chosen[indicator.pk] else None
         else:
             follows = by_name.get(_normal(indicator.name))
-        found = approved.get(follows.pk, []) if follows else []
-        period, value = _carried(indicator, found, predecessor, quarters)
+        period, value, note = (
+            _carried(indicator, approved.get(follows.pk, []), predecessor, quarters)
+            if follows
+            else (None, None, "")
+        )
         keeps_own = indicator.baseline_value is not None and not indicator.baseline_source
-        matches.append(Match(indicator, follows, value, period, keeps_own))
+        matches.append(Match(indicator, follows, value, period, keeps_own, note))
     return matches
 
 
@@ -82,19 +86,29 @@ def _carried(
     approved: list[tuple[Period, Decimal]],
     predecessor: WorkPlan,
     quarters: list[Period],
-) -> tuple[Period | None, Decimal | None]:
-    """The predecessor's approved city value this indicator starts from: at its baseline date when that falls in the
-    predecessor's period (the value approved for the last of its `quarters` ending by then, if any); nothing when
-    it is older than the predecessor; else the last one approved. A milestone carries nothing."""
-    if not approved or indicator.kind == Indicator.Kind.MILESTONE:
-        return None, None
+) -> tuple[Period | None, Decimal | None, str]:
+    """The predecessor's approved city value this indicator starts from, and when there is none, why: at its baseline
+    date when that falls in the predecessor's period (the value approved for the last of its `quarters` ending by
+    then, if any); nothing when it is older than the predecessor; else the last one approved. A milestone carries
+    nothing."""
+    if indicator.kind == Indicator.Kind.MILESTONE:
+        return None, None, _("里程碑指标不需要基线")
     when = indicator.baseline_date
     if when and when < predecessor.start:
-        return None, None  # a baseline older than the predecessor: its figures do not reach back that far
+        return None, None, _("基线日（%(day)s）早于上一方案，请在管理后台填写") % {"day": when.isoformat()}
     if when and when <= predecessor.end:
         ended = [p for p in quarters if p.end <= when]
-        return next(((p, v) for p, v in approved if ended and p == ended[-1]), (None, None))
-    return approved[-1]
+        found = next(((p, v) for p, v in approved if ended and p == ended[-1]), None)
+        if found is None:
+            return (
+                None,
+                None,
+                _("上一方案没有基线日（%(day)s）的审核数据，请在管理后台填写") % {"day": when.isoformat()},
+            )
+        return *found, ""
+    if not approved:
+        return None, None, _("上一方案还没有审核通过的数据，请在管理后台填写")
+    return *approved[-1], ""
 
 
 @transaction.atomic

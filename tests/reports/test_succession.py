@@ -78,11 +78,22 @@ def test_the_matches_and_the_baselines_they_would_carry(pilot, following):
     assert (level.value, level.period.label) == (Decimal(53), "2025年第二季度")  # the last approved: 41 + 12
     dated = match(matches, "1.4")
     assert (dated.value, dated.period.label) == (Decimal(46000), "2024年第四季度")  # approved for 2024-12-31
+    Indicator.objects.filter(pk=dated.indicator.pk).update(
+        baseline_date="2023-12-31"
+    )  # 2023Q4: nothing approved
+    redated = match(succession_matches(plan=following, predecessor=pilot), "1.4")
+    assert (
+        redated.value is None
+        and redated.note == "上一方案没有基线日（2023-12-31）的审核数据，请在管理后台填写"
+    )
     assert match(matches, "1.2").keeps_own  # the text's own baseline (900) stays
     assert match(matches, "1.5").previous is None  # renamed: the office maps it by hand
     assert match(matches, "1.6").value is None  # same name, nothing approved in the pilot plan
+    assert match(matches, "1.6").note == "上一方案还没有审核通过的数据，请在管理后台填写"
     # 1.3's baseline date (2021-01-01) is older than the pilot plan: nothing to carry.
     assert match(matches, "1.3").previous is not None and match(matches, "1.3").value is None
+    assert match(matches, "1.3").note == "基线日（2021-01-01）早于上一方案，请在管理后台填写"
+    assert match(matches, "4.1").note == "里程碑指标不需要基线"
 
 
 def test_carrying_sets_the_baselines_with_their_source_and_keeps_the_texts_own(pilot, following, office_user):
