@@ -1,5 +1,5 @@
-"""Settings for the benchmark's measuring processes: the shared base (same middleware, templates and storage as
-production), a database of the bench's own (BENCH_DATABASE_URL), jobs eager in-process, and a fixed "today"
+"""Settings for the benchmark's measuring processes: the shared base (same middleware and templates as production;
+static files found where they are, as in the tests, since no collectstatic runs before a bench), a database of the bench's own (BENCH_DATABASE_URL), jobs eager in-process, and a fixed "today"
 just after the synthetic plan's last quarter was due."""
 
 import os
@@ -20,4 +20,8 @@ CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "bench-media"  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"handlers": [], "level": "WARNING"}}
