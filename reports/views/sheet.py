@@ -14,6 +14,7 @@ from reports.instructions.forms import InstructionReplyForm
 from reports.instructions.selectors import SheetInstruction, sheet_instructions
 from reports.models import Status
 from reports.views.scope import sheet_scope
+from reports.workflow.drafts import item_editable
 from reports.workflow.forms import FigureForm, TaskReportForm, figure_initial, task_report_initial
 from reports.workflow.selectors import SheetRow, periods_open, sheet_groups, sheet_items, unit_sheet_summaries
 from reports.workflow.sheet import ReplyEntry, SheetEntry, sheet_save
@@ -43,20 +44,21 @@ class BoundRow:
     row: SheetRow
     form: FigureForm | TaskReportForm
     version: int = 0  # what the page sends back as the version this person's edit is based on
+    plan: WorkPlan | None = None
 
     @property
     def editable(self) -> bool:
-        return self.row.item is None or self.row.item.is_editable
+        return item_editable(plan=self.plan, item=self.row.item)
 
 
-def _bind(rows: list[SheetRow], data=None) -> list[BoundRow]:
+def _bind(rows: list[SheetRow], plan: WorkPlan, data=None) -> list[BoundRow]:
     bound = []
     for row in rows:
         if row.indicator:
             form = FigureForm(data, prefix=row.key, indicator=row.indicator, initial=figure_initial(row.item))
         else:
             form = TaskReportForm(data, prefix=row.key, initial=task_report_initial(row.item))
-        bound.append(BoundRow(row=row, form=form, version=row.version))
+        bound.append(BoundRow(row=row, form=form, version=row.version, plan=plan))
     return bound
 
 
@@ -99,13 +101,13 @@ def sheet(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespons
     groups = sheet_groups(unit=unit, period=period)
     instructions = sheet_instructions(unit=unit, period=period)
     if request.method != "POST":
-        bound_groups = [(group, _bind(group.rows)) for group in groups]
+        bound_groups = [(group, _bind(group.rows, period.plan)) for group in groups]
         context = _context(request, unit, period, bound_groups, can_edit, _bind_replies(instructions))
         return render(request, "reports/sheet.html", context)
     if not can_edit:
         raise PermissionDenied(_("您不能填报此表"))
     action = request.POST.get("action", "save")
-    bound_groups = [(group, _bind(group.rows, request.POST)) for group in groups]
+    bound_groups = [(group, _bind(group.rows, period.plan, request.POST)) for group in groups]
     rows = [entry for _group, bound in bound_groups for entry in bound]
     bound_replies = _bind_replies(instructions, request.POST)
     replies = [reply for reply in bound_replies if reply.form is not None]
@@ -174,7 +176,7 @@ def _refresh_items(unit, period, bound_groups) -> None:
             row.item = figures.get(row.indicator.pk) if row.indicator else reports.get(row.task.pk)
             entry.version = row.version
             if not entry.form.errors:  # stored, or left alone: shown as it now stands, not as it was posted
-                entry.form = _bind([row])[0].form
+                entry.form = _bind([row], period.plan)[0].form
 
 
 def _counts(rows: list[BoundRow]) -> dict[str, int]:

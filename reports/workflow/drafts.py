@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.models import ItemAction, ReportItem, Submission, TaskReport
+from reports.models import ItemAction, ReportItem, Status, Submission, TaskReport
 from reports.workflow.history import item_write, items_history_write
 from reports.workflow.locks import sheet_lock
 from reports.workflow.selectors import unit_reports_indicator, unit_reports_task
@@ -59,6 +59,33 @@ def check_plan_writable(plan: WorkPlan) -> None:
         raise ValidationError(_("《%(title)s》已归档，只能查看，不能修改") % {"title": plan.title})
 
 
+def _ended_plan_refusal(plan: WorkPlan, item: ReportItem | None) -> ValidationError | None:
+    if plan.status == WorkPlan.Status.CLOSED and (item is None or item.status != Status.RETURNED):
+        return ValidationError(
+            _(
+                "《%(title)s》已结束，只能修改办公室退回或同意重新打开的数据；如需更正已审核的数据，请申请重新打开"
+            )
+            % {"title": plan.title}
+        )
+    return None
+
+
+def check_ended_plan_item(plan: WorkPlan, item: ReportItem | None) -> None:
+    """In an ended plan (tasks.lifecycle.plan_end) figures change only through the office: a unit edits and submits
+    only what the office sent back (returned, or reopened on request); nothing new is drafted."""
+    refusal = _ended_plan_refusal(plan, item)
+    if refusal is not None:
+        raise refusal
+
+
+def item_editable(*, plan: WorkPlan, item: ReportItem | None) -> bool:
+    """Whether a sheet offers inputs for this item (None: not yet drafted): the item can be edited and its plan takes
+    the change (not archived; ended, only what the office sent back)."""
+    if plan.is_archived or _ended_plan_refusal(plan, item) is not None:
+        return False
+    return item is None or item.is_editable
+
+
 def check_period_open(period: Period) -> None:
     check_plan_writable(period.plan)
     if period.start > portal_today():
@@ -90,6 +117,7 @@ def _save_item(
     item = model.objects.select_for_update(of=("self",)).filter(**lookup).order_by().first()
     if item is not None and item.version != (expected_version or 0):
         raise stale_edit(item)
+    check_ended_plan_item(lookup["period"].plan, item)
     if item is not None and not item.is_editable:
         raise _not_editable(item)
     if item is None and expected_version:
@@ -205,6 +233,8 @@ def figures_save_bulk(
             refused[position] = ValidationError(errors)
         elif item is not None and item.version != (entry.expected_version or 0):
             refused[position] = stale_edit(item)
+        elif (ended := _ended_plan_refusal(period.plan, item)) is not None:
+            refused[position] = ended
         elif item is not None and not item.is_editable:
             refused[position] = _not_editable(item)
         elif item is None and entry.expected_version:

@@ -14,7 +14,7 @@ from reports.figures.tallies import tally_first_submission, tally_return
 from reports.instructions.services import instruction_replies_send
 from reports.models import ItemAction, ReopenRequest, ReportItem, Status, Submission, TaskReport
 from reports.queue import alerts_refresh_after_commit, rollup_after_commit
-from reports.workflow.drafts import check_reporter, item_lock, stale_edit
+from reports.workflow.drafts import check_ended_plan_item, check_reporter, item_lock, stale_edit
 from reports.workflow.history import item_write
 from reports.workflow.locks import items_lock, sheet_items_lock
 from reports.workflow.selectors import period_previous
@@ -57,6 +57,7 @@ def item_submit(*, user: User, item: ReportItem, expected_version: int | None = 
     check_reporter(user, item.unit)
     if item.status in (Status.SUBMITTED, Status.APPROVED):
         return False
+    check_ended_plan_item(item.period.plan, item)
     if expected_version is not None and item.version != expected_version:
         raise stale_edit(item, _("此项未提交。请核对当前内容后再提交。"))
     errors = _submit_errors(item)

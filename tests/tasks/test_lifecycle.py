@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from reports.models import Status, Submission, TaskReport
-from reports.workflow.drafts import figure_save
+from reports.models import ItemAction, Status, Submission, TaskReport
+from reports.workflow.drafts import FigureEntry, figure_save, figures_save_bulk
 from reports.workflow.plans import plans_end_due
 from reports.workflow.selectors import obligations_by_unit, plan_outstanding
-from reports.workflow.services import item_approve, item_submit
+from reports.workflow.services import item_approve, item_reopen, item_submit
 from targets.models import Indicator, WorkPlan
 from tasks.lifecycle import SYSTEM, plan_archive, plan_end, plan_open
 from tasks.selectors import plan_readiness
@@ -244,3 +244,68 @@ def test_the_status_is_not_editable_in_the_admin():
     from django.contrib import admin
 
     assert {"status", "opened_at", "ended_at"} <= set(admin.site._registry[WorkPlan].readonly_fields)
+
+
+# An ended plan's figures change only through the office.
+
+
+def test_in_an_ended_plan_a_unit_changes_only_what_the_office_sent_back(
+    plan, office_user, jingyang, in_2024q1
+):
+    level, other, third = (indicator(plan, code) for code in ("1.1", "1.2", "1.4"))
+
+    def save(ind, value, version=None):
+        return figure_save(
+            user=jingyang,
+            unit=jingyang.unit,
+            period=period(plan, "2023Q4"),  # read afresh, with its plan's status, as each request does
+            indicator=ind,
+            data={"value": Decimal(value)},
+            expected_version=version,
+        )
+
+    approved, draft = save(level, 3), save(other, 4)
+    item_submit(user=jingyang, item=approved)
+    item_approve(user=office_user, item=approved)
+    plan_end(user=office_user, plan=plan, reason="测试数据")
+    message = "已结束，只能修改办公室退回或同意重新打开的数据"
+    with pytest.raises(ValidationError, match=message):
+        save(third, 5)  # nothing new
+    with pytest.raises(ValidationError, match=message):
+        save(other, 6, draft.version)  # a draft left at the end stays as it was
+    with pytest.raises(ValidationError, match=message):
+        item_submit(user=jingyang, item=draft)
+    refused = figures_save_bulk(
+        user=jingyang,
+        unit=jingyang.unit,
+        period=period(plan, "2023Q4"),
+        entries=[FigureEntry(indicator=third, data={"value": Decimal(5)}, expected_version=None)],
+        action=ItemAction.SAVE,
+    )
+    assert message in refused[0].messages[0]
+
+    # The office reopens the approved figure: the unit corrects it, submits it, the office approves it.
+    item_reopen(user=office_user, item=approved, reason="更正口径（测试数据）")
+    approved.refresh_from_db()
+    corrected = save(level, 7, approved.version)
+    assert item_submit(user=jingyang, item=corrected) is True
+    assert item_approve(user=office_user, item=corrected) is True
+    assert Submission.objects.get(pk=corrected.pk).value == Decimal(7)
+
+
+def test_an_ended_plans_sheet_says_so_and_offers_no_inputs(client, plan, office_user, jingyang, in_2024q1):
+    figure = figure_save(
+        user=jingyang,
+        unit=jingyang.unit,
+        period=period(plan, "2023Q4"),
+        indicator=indicator(plan, "1.1"),
+        data={"value": Decimal(3)},
+        expected_version=None,
+    )
+    client.force_login(jingyang)
+    url = reverse("reports:sheet", args=["jingyang", "2023Q4"])
+    assert f'name="f{figure.indicator_id}-value"' in client.get(url).content.decode()
+    plan_end(user=office_user, plan=plan, reason="测试数据")
+    page = client.get(url).content.decode()
+    assert "已结束：只能修改办公室退回或同意重新打开的数据" in page
+    assert f'name="f{figure.indicator_id}-value"' not in page
