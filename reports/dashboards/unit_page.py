@@ -7,8 +7,9 @@ from django.db.models import (
     Q,
 )
 
-from reports.models import Rollup, Status
-from reports.workflow.selectors import unit_sheet_summaries
+from reports.figures.tallies import tallies
+from reports.models import Rollup, Status, Submission, TaskReport
+from reports.workflow.selectors import unit_obligation_counts, unit_sheet_summaries
 from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_today
 from units.models import Unit
@@ -44,6 +45,53 @@ def unit_quarters(*, unit: Unit, plan: WorkPlan) -> list[UnitQuarter]:
         )
         for s in summaries
     ]
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """A unit's record in one plan, over the quarters due so far: what it owed, how much it submitted on time and
+    late, how often the office returned an item, and how much stands approved."""
+
+    plan: WorkPlan
+    quarters: int
+    owed: int
+    on_time: int
+    late: int
+    returned: int
+    approved: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.owed if self.owed else None
+
+
+def unit_record(*, unit: Unit, plans: list[WorkPlan]) -> list[PlanRecord]:
+    """The unit's record in each of `plans` where it owes anything, in the order given (the plan bar's: open plans
+    first). A few queries per plan."""
+    today = portal_today()
+    records = []
+    for plan in plans:
+        per_quarter = unit_obligation_counts(units=[unit], plan=plan)[unit.pk]
+        if not per_quarter:
+            continue
+        due = [p for p in plan.periods.select_related("plan") if p.due_date < today]
+        counts = tallies(periods=due, unit_ids=[unit.pk]).values()
+        approved = sum(
+            model.objects.filter(unit=unit, period__in=due, status=Status.APPROVED).count()
+            for model in (Submission, TaskReport)
+        )
+        records.append(
+            PlanRecord(
+                plan=plan,
+                quarters=len(due),
+                owed=per_quarter * len(due),
+                on_time=sum(c[0] for c in counts),
+                late=sum(c[1] for c in counts),
+                returned=sum(c[2] for c in counts),
+                approved=approved,
+            )
+        )
+    return records
 
 
 @dataclass

@@ -3,11 +3,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from reports.dashboards.unit_page import unit_contributions, unit_quarters
+from reports.dashboards.unit_page import unit_contributions, unit_quarters, unit_record
 from reports.instructions.selectors import instructions_awaiting
 from reports.views.dashboard import dashboard
 from reports.workflow.selectors import period_current
-from tasks.plan_choice import plan_for, plan_named
+from tasks.plan_choice import plan_for, plan_named, plans_for
 from tasks.selectors import indicators_for_unit, unit_task_routes
 from units.models import User
 from units.selectors import units_visible_to, user_sees_all_units
@@ -71,5 +71,6 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "period": current,
             "contributions": unit_contributions(unit=unit, plan=plan, period=current) if current else [],
             "awaiting": list(instructions_awaiting(unit=unit)) if plan else [],
+            "record": unit_record(unit=unit, plans=plans_for(request)) if len(plans_for(request)) > 1 else [],
         },
     )

@@ -144,3 +144,56 @@ def test_a_document_of_the_other_plan_still_downloads(client, plan, second, offi
     client.get(f"{reverse('reports:home')}?plan={second.pk}")
     response = client.get(reverse("reports:document_download", args=[document.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"test data"
+
+
+def test_a_units_page_shows_its_record_in_each_plan(client, plan, second, jingyang, office_user, settings):
+    from decimal import Decimal
+
+    from reports.dashboards.unit_page import unit_record
+    from reports.workflow.drafts import figure_save
+    from reports.workflow.selectors import unit_obligation_counts
+    from reports.workflow.services import item_approve, item_return, item_submit
+
+    from ..reports.factories import indicator, period
+
+    settings.PORTAL_TODAY = (
+        "2024-01-05"  # 2023Q4 is due on 2024-01-10: both figures go in on time (test data)
+    )
+    figures = [
+        figure_save(
+            user=jingyang,
+            unit=jingyang.unit,
+            period=period(plan, "2023Q4"),
+            indicator=indicator(plan, code),
+            data={"value": Decimal(n)},
+            expected_version=None,
+        )
+        for n, code in ((3, "1.1"), (4, "1.2"))
+    ]
+    for figure in figures:
+        item_submit(user=jingyang, item=figure)
+    item_approve(user=office_user, item=figures[0])
+    item_return(user=office_user, item=figures[1], reason="请核对（测试数据）")
+
+    settings.PORTAL_TODAY = (
+        "2025-07-15"  # every quarter of the pilot plan is past its due date, none of the next's
+    )
+    per_quarter = unit_obligation_counts(units=[jingyang.unit], plan=plan)[jingyang.unit.pk]
+    pilot_record, next_record = unit_record(unit=jingyang.unit, plans=[plan, second])
+    assert (pilot_record.plan, pilot_record.quarters, pilot_record.owed) == (plan, 12, per_quarter * 12)
+    assert (pilot_record.on_time, pilot_record.late, pilot_record.returned, pilot_record.approved) == (
+        2,
+        0,
+        1,
+        1,
+    )
+    assert (next_record.plan, next_record.quarters, next_record.owed, next_record.on_time) == (
+        second,
+        0,
+        0,
+        0,
+    )
+
+    client.force_login(jingyang)
+    page = client.get(reverse("reports:unit_detail", args=["jingyang"])).content.decode()
+    assert "历次方案中的报送情况" in page and NEXT_TITLE in page and plan.title in page
