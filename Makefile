@@ -22,6 +22,7 @@ demo-data: install
 	$(BIN)/python manage.py load_plan
 	$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py demo_next_plan
 	$(BIN)/python manage.py rollup
 
 # As the product looks: DEBUG off (the portal's own error pages), static files collected under hashed names and served

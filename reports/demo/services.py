@@ -94,7 +94,7 @@ def _submit_day(rng: random.Random, unit: Unit, period: Period) -> datetime.date
 
 
 @contextmanager
-def _on(day: datetime.date) -> Iterator[None]:
+def on_day(day: datetime.date) -> Iterator[None]:
     """Stand the portal on `day`, so the services stamp their dates as if the work were done then."""
     with override_settings(PORTAL_TODAY=day.isoformat()):
         yield
@@ -230,7 +230,7 @@ def _quarter(
         review_day = rng.choice(_weekdays(submit_day, 3))
         user = reporters[unit.pk]
         submitted = []
-        with _on(submit_day):
+        with on_day(submit_day):
             for obligation in obligations:
                 if last and obligation.key in missing:
                     counts["missing"] += 1
@@ -254,7 +254,7 @@ def _quarter(
         to_review = [(o, i) for o, i in submitted if not (last and o.task and submit_day > period.due_date)]
         counts["submitted"] += len(submitted) - len(to_review)
         returned = []
-        with _on(review_day):
+        with on_day(review_day):
             for obligation, item in to_review:
                 if returns[q] == obligation.key:
                     item_return(user=office, item=item, reason=RETURN_REASONS[obligation.key[0]])
@@ -267,11 +267,11 @@ def _quarter(
             continue
         resubmit_day = rng.choice(_weekdays(review_day, 2))
         for obligation, item in returned:
-            with _on(resubmit_day):
+            with on_day(resubmit_day):
                 version = type(item).objects.values_list("version", flat=True).get(pk=item.pk)
                 item = _save(obligation, user, period, _corrected(obligation, obligation.entries[q]), version)
                 item_submit(user=user, item=item)
-            with _on(rng.choice(_weekdays(resubmit_day, 2))):
+            with on_day(rng.choice(_weekdays(resubmit_day, 2))):
                 item_approve(user=office, item=item)
             counts["approved"] += 1
             counts["returned_and_resubmitted"] += 1
@@ -315,7 +315,7 @@ def _instructions(
             if code[0].isdigit()
             else {"task": next(t for t in Task.objects.filter(plan=plan) if t.code == code)}
         )
-        with _on(day):
+        with on_day(day):
             instruction = instruction_create(
                 user=leader if by_leader else office, text=f"{DEMO}：{text}", **subject
             )
@@ -326,7 +326,7 @@ def _instructions(
         for n, unit in enumerate(instruction.units.all()):
             if unit.code in silent:
                 continue
-            with _on(_submit_day(seeded(seed, "instruction", code, unit.code), unit, period)):
+            with on_day(_submit_day(seeded(seed, "instruction", code, unit.code), unit, period)):
                 instruction_reply(
                     user=reporters[unit.pk],
                     instruction=instruction,
@@ -339,12 +339,16 @@ def _instructions(
 
 
 @transaction.atomic
-def demo_data_generate(*, plan: WorkPlan, seed: int = 2025) -> dict[str, int]:
+def demo_data_generate(
+    *, plan: WorkPlan, seed: int = 2025, until: datetime.date | None = None
+) -> dict[str, int]:
     """Fill every quarter of the plan with demo data (演示数据) through the reporting services, the same for the same
     seed: figures planned from the targets so that indicators end met, slightly behind and clearly behind; task
     reports for every task obligation; submissions dated on (or, for some units, after) the due date; a few items
     returned and resubmitted; in the last quarter a few obligations missing, drafts, submitted or returned.
     All or nothing: a run that fails half-way leaves no partial plan behind (which would block a second run).
+    `until`: only the quarters due by then are reported (a plan still running); the figures still follow the whole
+    plan's path, and the 批示 written for the pilot plan are left out.
 
     Returns counts of what was written. Raises PermissionDenied outside DEMO_MODE and DemoDataExists (a
     ValidationError) when the plan already has figures or task reports."""
@@ -356,6 +360,7 @@ def demo_data_generate(*, plan: WorkPlan, seed: int = 2025) -> dict[str, int]:
     ):
         raise DemoDataExists("该方案已有填报数据，演示数据未生成")
     periods = list(plan.periods.select_related("plan").order_by("year", "quarter"))
+    written = [p for p in periods if until is None or p.due_date <= until]
     obligations = _obligations(plan=plan, periods=periods, seed=seed)
     units = sorted({o.unit for o in obligations}, key=lambda u: (u.position, u.code))
     by_unit: dict[int, list[Obligation]] = {}
@@ -363,14 +368,14 @@ def demo_data_generate(*, plan: WorkPlan, seed: int = 2025) -> dict[str, int]:
         by_unit.setdefault(obligation.unit.pk, []).append(obligation)
     office, reporters, users_created = _users(units)
     baselines = _baselines(plan=plan, office=office)
-    choices = _choices(obligations, len(periods), seed)
+    choices = _choices(obligations, len(written), seed) if written else ({}, set(), set())
     counts = Counter(dict.fromkeys(COUNT_NAMES, 0))
     counts.update(users_created=users_created, baselines_set=baselines)
-    for q, period in enumerate(periods):
+    for q, period in enumerate(written):
         counts.update(
             _quarter(
                 q=q,
-                last=q == len(periods) - 1,
+                last=q == len(written) - 1,
                 period=period,
                 units=units,
                 by_unit=by_unit,
@@ -380,8 +385,11 @@ def demo_data_generate(*, plan: WorkPlan, seed: int = 2025) -> dict[str, int]:
                 seed=seed,
             )
         )
-    counts.update(_instructions(plan=plan, periods=periods, office=office, reporters=reporters, seed=seed))
-    counts["obligations"] = len(obligations) * len(periods)
+    if until is None:
+        counts.update(
+            _instructions(plan=plan, periods=periods, office=office, reporters=reporters, seed=seed)
+        )
+    counts["obligations"] = len(obligations) * len(written)
     counts["submissions"] = Submission.objects.filter(period__plan=plan).count()
     counts["task_reports"] = TaskReport.objects.filter(period__plan=plan).count()
     return dict(counts)

@@ -222,3 +222,45 @@ def test_two_generations_with_the_same_seed_give_the_same_values(demo, plan, set
     call_command("demo_data", stdout=out)  # the command's default seed is the service's
     assert "演示数据已生成" in out.getvalue()
     assert _values(plan) == demo["values"]
+
+
+def test_the_demos_next_plan_follows_the_pilot_plan(demo, plan, settings, tmp_path):
+    """The demo's second plan (reports.demo.next_plan): read from its text, following the pilot plan with baselines
+    carried from the pilot plan's approved figures, open since 2025-07-01 with the quarters due by the demo's day
+    reported; the pilot plan ended on 2025-07-31."""
+    import datetime
+
+    from reports.demo.next_plan import TITLE, demo_next_plan
+
+    settings.DEMO_MODE, settings.MEDIA_ROOT = True, tmp_path
+    rollup_rebuild_plan(plan=plan)  # the module's data never commits, so its rollups are built here
+    following = demo_next_plan(pilot=plan, today=datetime.date(2026, 4, 15))
+    assert following.title == TITLE and DEMO in following.title
+    assert (following.status, following.predecessor, following.start.isoformat()) == (
+        "active",
+        plan,
+        "2025-07-01",
+    )
+    assert timezone.localdate(following.opened_at).isoformat() == "2025-07-01"
+    plan.refresh_from_db()
+    assert (
+        plan.status == WorkPlan.Status.CLOSED
+        and timezone.localdate(plan.ended_at).isoformat() == "2025-07-31"
+    )
+
+    # 1.1's baseline is the pilot plan's city value for 2025Q2: its approved figures, summed here by hand.
+    q2 = plan.periods.get(year=2025, quarter=2)
+    approved = Submission.objects.filter(
+        indicator__plan=plan, indicator__code="1.1", period=q2, status=Status.APPROVED
+    )
+    firms = following.indicators.get(code="1.1")
+    assert firms.baseline_value == sum(approved.values_list("value", flat=True)) and firms.target_value == 560
+    assert firms.baseline_source == f"来自上一方案《{plan.title}》2025年第二季度审核值"
+    reported = {
+        f"{y}Q{q}"
+        for y, q in Submission.objects.filter(period__plan=following).values_list(
+            "period__year", "period__quarter"
+        )
+    }
+    assert reported == {"2025Q3", "2025Q4", "2026Q1"}
+    assert demo_next_plan(pilot=plan, today=datetime.date(2026, 4, 15)) is None  # written once
