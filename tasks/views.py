@@ -24,6 +24,7 @@ def plan_overview(request: HttpRequest, plan_id: int | None = None) -> HttpRespo
         plan = get_object_or_404(WorkPlan, pk=plan_id)
         plan_show(request, plan)  # a draft: 404 but for the office
     else:
+        plan_named(request)  # a ?plan= that names no plan in the portal is a 404 here as everywhere
         try:
             plan = plan_for(request)
         except Http404:

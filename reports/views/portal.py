@@ -49,6 +49,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     """“我的单位” / county “我的任务”: what this unit answers for, directly or through a group."""
     unit = get_object_or_404(units_visible_to(user=request.user), code=code)
+    plan_named(request)  # a ?plan= that names no plan in the portal is a 404 here as everywhere
     try:
         plan = plan_for(request)
     except Http404:  # no plan opened yet: the unit's page still shows who it is
