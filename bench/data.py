@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from reports.figures.rollup import rollup_rebuild_plan
 from reports.figures.tallies import tally_rebuild
 from reports.models import Status, Submission, TaskReport
 from targets.models import GoalArea, Indicator, Period, WorkPlan
@@ -212,79 +213,161 @@ def _status(q: int, last: int, rng: random.Random) -> str | None:
     return Status.APPROVED if roll < 0.995 else None
 
 
+# The second plan (issue 16): open beside the main one, on the same units, from 2025 on; its first year reported.
+SECOND_TITLE = "基准测试：接续方案（合成数据）"
+SECOND_START, SECOND_END, SECOND_REPORTED = datetime.date(2025, 1, 1), datetime.date(2027, 12, 31), 4
+
+
+@dataclass
+class Made:
+    """One synthetic plan's structure, as the row writers take it."""
+
+    plan: WorkPlan
+    periods: list[Period]
+    indicators: list[Indicator]
+    reporters: dict[int, list[Unit]]
+    tasks: list[Task]
+    task_units: dict[int, list[Unit]]
+
+
+def _plan_made(
+    *,
+    title: str,
+    start: datetime.date,
+    end: datetime.date,
+    sizes: Sizes,
+    units: list[Unit],
+    group: UnitGroup,
+    rng: random.Random,
+) -> Made:
+    """A plan with its quarters, goal areas, indicators (and who reports them), sections and tasks (and who answers
+    for them), on the units given."""
+    plan = WorkPlan.objects.create(
+        title=title, issuer="基准测试", start=start, end=end, status=WorkPlan.Status.ACTIVE
+    )
+    Period.objects.bulk_create(
+        Period(plan=plan, year=y, quarter=q) for y, q in quarters_between(start, end)[: sizes.quarters]
+    )
+    periods = list(plan.periods.order_by("year", "quarter"))
+    areas = GoalArea.objects.bulk_create(
+        GoalArea(plan=plan, number=str(n), name=name, headline=f"基准目标{n}", text="合成", position=n)
+        for n, name in enumerate(("创造", "运用", "保护", "管理", "服务"), 1)
+    )
+    indicators = _indicators(plan, areas, sizes, rng)
+    through = Indicator.reporting_units.through
+    reporters = {ind.pk: _reporters(i, ind, units, rng) for i, ind in enumerate(indicators)}
+    through.objects.bulk_create(
+        through(indicator_id=ind_id, unit_id=u.pk) for ind_id, us in reporters.items() for u in us
+    )
+    sections = Section.objects.bulk_create(
+        Section(plan=plan, number=str(n), title=f"基准板块{n}", position=n) for n in range(1, 6)
+    )
+    tasks = Task.objects.bulk_create(
+        Task(
+            plan=plan,
+            section=sections[n % len(sections)],
+            number=str(n + 1),
+            title=f"基准任务{n + 1}",
+            text="合成",
+            position=n,
+        )
+        for n in range(sizes.tasks)
+    )
+    responsibilities, task_units = [], {}
+    for n, task in enumerate(tasks):
+        chosen = rng.sample(units, min(len(units), 2 + n % 4))
+        task_units[task.pk] = list(chosen)
+        responsibilities += [
+            TaskResponsibility(task=task, unit=u, role="lead" if i == 0 else "support", position=i)
+            for i, u in enumerate(chosen)
+        ]
+        if n % 5 == 0:
+            responsibilities.append(TaskResponsibility(task=task, group=group, position=len(chosen)))
+            task_units[task.pk] += [u for u in group.members.all() if u not in chosen]
+    TaskResponsibility.objects.bulk_create(responsibilities)
+    return Made(plan, periods, indicators, reporters, list(tasks), task_units)
+
+
+def _reported(made: Made, periods: list[Period], unit_index: dict, office: User, rng: random.Random) -> tuple:
+    """Write the figures and task reports of `periods` (COPY), then count them into the reporting tallies, as a
+    bulk load must (the rows went in past the services that keep them)."""
+    figures = _copy(
+        Submission,
+        *_submission_rows(made.indicators, made.reporters, periods, unit_index, office, made.plan, rng),
+    )
+    reports = _copy(
+        TaskReport, *_task_report_rows(made.tasks, made.task_units, periods, office, made.plan, rng)
+    )
+    return figures, reports
+
+
 def generate(*, scale: float, seed: int = 8) -> dict:
-    """Build the synthetic province into the current (empty, migrated) database. Returns what was made."""
+    """Build the synthetic province into the current (empty, migrated) database: the main plan (every quarter
+    reported), a second plan open beside it (SECOND_TITLE: a quarter of the size, its first year reported, its
+    rollups built) and the Excel import's plan. Returns what was made."""
     rng = random.Random(seed)
+    second_rng = random.Random(
+        seed + 1
+    )  # the main plan's data stays what it was before the second plan came in
     sizes = Sizes.of(scale)
     with transaction.atomic():
         office = User.objects.create_user(OFFICE, password="x", role=User.Role.OFFICE)
         units = _units(sizes)
         group = UnitGroup.objects.create(name="基准测试各县（合成）", position=1)
         group.members.set([u for u in units if u.kind == Unit.Kind.COUNTY])
-        start, end = datetime.date(2016, 1, 1), datetime.date(2025, 12, 31)
-        plan = WorkPlan.objects.create(
-            title=TITLE, issuer="基准测试", start=start, end=end, status=WorkPlan.Status.ACTIVE
+        main = _plan_made(
+            title=TITLE,
+            start=datetime.date(2016, 1, 1),
+            end=datetime.date(2025, 12, 31),
+            sizes=sizes,
+            units=units,
+            group=group,
+            rng=rng,
         )
-        periods = Period.objects.bulk_create(
-            Period(plan=plan, year=y, quarter=q) for y, q in quarters_between(start, end)[: sizes.quarters]
+        second_sizes = Sizes(
+            units=sizes.units,
+            indicators=max(12, sizes.indicators // 4),
+            quarters=12,
+            tasks=max(6, sizes.tasks // 4),
+            import_rows=0,
         )
-        periods = list(plan.periods.order_by("year", "quarter"))
-        areas = GoalArea.objects.bulk_create(
-            GoalArea(plan=plan, number=str(n), name=name, headline=f"基准目标{n}", text="合成", position=n)
-            for n, name in enumerate(("创造", "运用", "保护", "管理", "服务"), 1)
+        second = _plan_made(
+            title=SECOND_TITLE,
+            start=SECOND_START,
+            end=SECOND_END,
+            sizes=second_sizes,
+            units=units,
+            group=group,
+            rng=second_rng,
         )
-        indicators = _indicators(plan, areas, sizes, rng)
-        through = Indicator.reporting_units.through
-        reporters = {ind.pk: _reporters(i, ind, units, rng) for i, ind in enumerate(indicators)}
-        through.objects.bulk_create(
-            through(indicator_id=ind_id, unit_id=u.pk) for ind_id, us in reporters.items() for u in us
-        )
-        sections = Section.objects.bulk_create(
-            Section(plan=plan, number=str(n), title=f"基准板块{n}", position=n) for n in range(1, 6)
-        )
-        tasks = Task.objects.bulk_create(
-            Task(
-                plan=plan,
-                section=sections[n % len(sections)],
-                number=str(n + 1),
-                title=f"基准任务{n + 1}",
-                text="合成",
-                position=n,
-            )
-            for n in range(sizes.tasks)
-        )
-        responsibilities, task_units = [], {}
-        for n, task in enumerate(tasks):
-            chosen = rng.sample(units, min(len(units), 2 + n % 4))
-            task_units[task.pk] = list(chosen)
-            responsibilities += [
-                TaskResponsibility(task=task, unit=u, role="lead" if i == 0 else "support", position=i)
-                for i, u in enumerate(chosen)
-            ]
-            if n % 5 == 0:
-                responsibilities.append(TaskResponsibility(task=task, group=group, position=len(chosen)))
-                task_units[task.pk] += [u for u in group.members.all() if u not in chosen]
-        TaskResponsibility.objects.bulk_create(responsibilities)
     unit_index = {u.pk: i for i, u in enumerate(units)}
-    figures = _copy(
-        Submission, *_submission_rows(indicators, reporters, periods, unit_index, office, plan, rng)
+    figures, reports = _reported(main, main.periods, unit_index, office, rng)
+    second_figures, second_reports = _reported(
+        second, second.periods[:SECOND_REPORTED], unit_index, office, second_rng
     )
-    reports = _copy(TaskReport, *_task_report_rows(tasks, task_units, periods, office, plan, rng))
     history = _history()
-    # The items went in by COPY, past the services that keep the reporting tallies: count them as a bulk load.
-    tally_rebuild(plan=plan)
+    tally_rebuild(plan=main.plan)
+    tally_rebuild(plan=second.plan)
+    rollup_rebuild_plan(
+        plan=second.plan
+    )  # the main plan's rollups are built (and timed) by the rollup measures
     import_info = _import_plan(sizes)
     with connection.cursor() as cursor:
         # Statistics and the visibility map as autovacuum keeps them on a live database (index-only scans need it).
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return {
         "units": len(units),
-        "indicators": len(indicators),
-        "quarters": len(periods),
-        "tasks": len(tasks),
+        "indicators": len(main.indicators),
+        "quarters": len(main.periods),
+        "tasks": len(main.tasks),
         "figures": figures,
         "task_reports": reports,
         "history_rows": history,
+        "second_plan": {
+            "indicators": len(second.indicators),
+            "figures": second_figures,
+            "task_reports": second_reports,
+        },
         **import_info,
     }
 
@@ -405,14 +488,14 @@ def _history() -> int:
 
 def _import_plan(sizes: Sizes) -> dict:
     """A plan whose one unit owes `import_rows` figures in one quarter: the Excel import's file has that many
-    rows. Closed and dated before the main plan, so the dashboards never open on it."""
+    rows. Open (an ended plan takes no new figures) and dated before the main plan; the dashboards name theirs."""
     with transaction.atomic():
         plan = WorkPlan.objects.create(
             title=IMPORT_TITLE,
             issuer="基准测试",
             start=datetime.date(2014, 1, 1),
             end=datetime.date(2015, 12, 31),
-            status=WorkPlan.Status.CLOSED,
+            status=WorkPlan.Status.ACTIVE,
         )
         period = Period.objects.create(plan=plan, year=2015, quarter=4)
         area = GoalArea.objects.create(plan=plan, number="1", name="创造", headline="基准导入", text="合成")
