@@ -74,6 +74,10 @@ def test_the_office_switches_plans_and_the_choice_follows_it_from_page_to_page(
     page = titles(client, switched.url)
     assert f'<option value="{plan.pk}" selected>{plan.title}' in page
     assert f'<option value="{plan.pk}" selected>' in titles(client, reverse("reports:heatmap"))  # remembered
+    # The header's links name the plan, so an address copied from the next page opens it for a colleague too.
+    assert f'href="{reverse("reports:document_list")}?plan={plan.pk}"' in titles(
+        client, reverse("reports:heatmap")
+    )
 
     # A page about one thing of a plan does not exist in the other: switching from it goes home.
     sheet = reverse("reports:sheet", args=["jingyang", "2025Q2"])
