@@ -2,9 +2,17 @@
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 EAGER_REASON = "runs the job in-process; with a real broker the real-worker test covers it"
 WORKER_REASON = "needs REDIS_URL and a running worker: .ci/run's PostgreSQL + Redis pass provides both"
 
 eager_only = pytest.mark.skipif(bool(settings.REDIS_URL), reason=EAGER_REASON)
 needs_worker = pytest.mark.skipif(not settings.REDIS_URL, reason=WORKER_REASON)
+
+
+def postgresql_only(why: str) -> pytest.MarkDecorator:
+    """A test of what only PostgreSQL has (row locks, triggers refusing DELETE or TRUNCATE, roles and grants):
+    skipped on the embedded SQLite, saying why; .ci/run's second pass runs it."""
+    on_sqlite = connection.vendor != "postgresql"
+    return pytest.mark.skipif(on_sqlite, reason=f"{why}: PostgreSQL only, run by .ci/run's second pass")

@@ -20,6 +20,7 @@ from reports.workflow.selectors import SheetRow
 from reports.workflow.services import items_review
 from reports.workflow.sheet import SheetEntry, sheet_save
 from targets.models import Indicator, WorkPlan
+from tests.markers import postgresql_only
 from tests.units.factories import UserFactory
 from units.models import User
 
@@ -27,9 +28,7 @@ from .factories import period
 
 pytestmark = [
     pytest.mark.usefixtures("in_2024q1"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks and deadlocks need PostgreSQL (CI's pass)"
-    ),
+    postgresql_only("row locks and deadlocks"),
 ]
 
 

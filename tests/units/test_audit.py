@@ -12,6 +12,7 @@ from django.urls import reverse
 from reports.workflow.drafts import figure_save
 from reports.workflow.services import item_approve, item_return, item_submit
 from tests.conftest import PASSWORD
+from tests.markers import postgresql_only
 from units.models import AuditEvent, User
 
 from ..reports.factories import indicator, period
@@ -108,9 +109,7 @@ def test_an_audit_row_cannot_be_changed(plan, jingyang):
     assert events(username="someone-else") == []
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the DELETE guard is PostgreSQL's (see migration)"
-)
+@postgresql_only("the DELETE guard (see migration)")
 def test_on_postgresql_an_audit_row_cannot_be_deleted_either(plan, jingyang):
     AuditEvent.objects.create(at="2025-01-01T00:00:00Z", action="login", username=jingyang.username)
     with pytest.raises(DatabaseError), transaction.atomic():

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from tests.markers import postgresql_only
 from units.audit import audit
 from units.audit_chain import audit_chain_verify, audit_seal, row_hash
 from units.models import AuditEvent
@@ -81,9 +82,7 @@ def test_a_row_removed_after_sealing_leaves_a_gap():
         call_command("verify_audit_chain", stdout=io.StringIO())
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the TRUNCATE guard is PostgreSQL's (see migration)"
-)
+@postgresql_only("the TRUNCATE guard (see migration)")
 def test_on_postgresql_the_log_cannot_be_truncated():
     three_events()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

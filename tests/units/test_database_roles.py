@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from tests.markers import postgresql_only
 from units.audit import audit
 from units.audit_chain import audit_seal
 from units.models import AuditEvent
@@ -15,9 +16,7 @@ ROLE = "ipcity_test_app"
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="database roles and grants are PostgreSQL's"
-    ),
+    postgresql_only("database roles and grants"),
 ]
 
 
