@@ -57,11 +57,15 @@ def plan_open(*, user: User, plan: WorkPlan, acknowledged: bool = False) -> bool
 
 
 @transaction.atomic
-def plan_end(*, user: User | None, plan: WorkPlan, reason: str = "") -> bool:
-    """End a plan that is being reported: its sheets close, its figures change only through a reopen the office
-    grants. `user` None is the portal itself (reports.jobs.plans_end_due). Returns False when already ended."""
+def plan_end(*, user: User | None, plan: WorkPlan, reason: str) -> bool:
+    """End a plan that is being reported, saying why (the audit entry keeps it): its sheets close, its figures
+    change only through a reopen the office grants. `user` None is the portal itself (reports.jobs.plans_end_due).
+    Returns False when already ended."""
     if user is not None:
         check_office(user)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("请填写结束方案的理由（例如：工作期已满，各项数据已审核）"))
     plan = _locked(plan)
     if plan.status in (WorkPlan.Status.CLOSED, WorkPlan.Status.ARCHIVED):
         return False

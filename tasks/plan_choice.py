@@ -22,15 +22,19 @@ def plans_for(request: HttpRequest) -> list[WorkPlan]:
     return request._plans
 
 
-def plan_named(request: HttpRequest) -> WorkPlan | None:
-    """The plan `?plan=<id>` names, None when the URL names none; 404 when it names one that is not listed."""
-    named = request.GET.get("plan")
-    if not named:
+def _listed(request: HttpRequest, value: str | None) -> WorkPlan | None:
+    """The listed plan whose id `value` is, None when there is no value; 404 when it names no listed plan."""
+    if not value:
         return None
-    plan = next((p for p in plans_for(request) if str(p.pk) == named), None)
+    plan = next((p for p in plans_for(request) if str(p.pk) == value), None)
     if plan is None:
         raise Http404(_("没有这个工作方案，或它尚未开放"))
     return plan
+
+
+def plan_named(request: HttpRequest) -> WorkPlan | None:
+    """The plan `?plan=<id>` names, None when the URL names none; 404 when it names one that is not listed."""
+    return _listed(request, request.GET.get("plan"))
 
 
 def plan_for(request: HttpRequest) -> WorkPlan:
@@ -61,9 +65,6 @@ def plan_show(request: HttpRequest, plan: WorkPlan) -> None:
 
 def plan_posted(request: HttpRequest) -> WorkPlan:
     """The plan a form was filled in for (its hidden `plan` field), not the one another tab switched to since."""
-    posted = request.POST.get("plan")
-    plan = next((p for p in plans_for(request) if str(p.pk) == posted), None) if posted else plan_for(request)
-    if plan is None:
-        raise Http404(_("没有这个工作方案，或它尚未开放"))
+    plan = _listed(request, request.POST.get("plan")) or plan_for(request)
     plan_show(request, plan)
     return plan

@@ -165,12 +165,8 @@ def plan_open_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_end_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     _office_only(request)
     plan = get_object_or_404(WorkPlan, pk=plan_id)
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        messages.error(request, _("请填写结束方案的理由（例如：工作期已满，各项数据已审核）"))
-        return redirect("tasks:plan_detail", plan_id=plan.pk)
     try:
-        if plan_end(user=request.user, plan=plan, reason=reason):
+        if plan_end(user=request.user, plan=plan, reason=request.POST.get("reason", "")):
             messages.success(
                 request,
                 _("《%(title)s》已结束，各单位不再填报；如需补报，可申请重新打开") % {"title": plan.title},

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from reports.documents.selectors import bulletin_periods, documents_visible_to
 from reports.documents.services import document_request
 from reports.models import Document
-from targets.models import WorkPlan
 from tasks.plan_choice import plan_for, plan_posted
 from units.models import User
 
@@ -78,7 +77,5 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 def _visible(request: HttpRequest, pk: int) -> Document:
     """A document of any plan in the portal, when the user may see it (documents_visible_to), else 404."""
-    plan_id = get_object_or_404(Document.objects.values_list("plan_id", flat=True), pk=pk)
-    return get_object_or_404(
-        documents_visible_to(user=request.user, plan=get_object_or_404(WorkPlan, pk=plan_id)), pk=pk
-    )
+    document = get_object_or_404(Document.objects.select_related("plan"), pk=pk)
+    return get_object_or_404(documents_visible_to(user=request.user, plan=document.plan), pk=pk)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from targets.models import Period, WorkPlan
 from targets.periods import parse_period_code
-from tasks.plan_choice import plan_named, plan_show, plans_for
+from tasks.plan_choice import SESSION_KEY, plan_named, plan_show, plans_for
 from units.models import Unit
 from units.selectors import units_visible_to
 
@@ -41,7 +41,7 @@ def sheet_scope(request: HttpRequest, unit_code: str, period_code: str) -> tuple
         year=year, quarter=quarter, plan__in=[named] if named else plans_for(request)
     )
     periods = {p.plan_id: p for p in having.select_related("plan")}
-    remembered = request.session.get("plan_id")
+    remembered = request.session.get(SESSION_KEY)
     ordered = [p for p in plans_for(request) if p.pk in periods]
     plan = (
         named or next((p for p in ordered if p.pk == remembered), None) or (ordered[0] if ordered else None)

@@ -43,8 +43,8 @@ def report_index(request: HttpRequest) -> HttpResponse:
 class BoundRow:
     row: SheetRow
     form: FigureForm | TaskReportForm
+    plan: WorkPlan  # its status decides which rows take input (reports.workflow.drafts.item_editable)
     version: int = 0  # what the page sends back as the version this person's edit is based on
-    plan: WorkPlan | None = None
 
     @property
     def editable(self) -> bool:

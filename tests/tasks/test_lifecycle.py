@@ -84,9 +84,10 @@ def test_a_unit_with_a_reporter_is_not_listed_as_missing_one(draft):
 
 
 def test_only_the_office_opens_ends_or_archives_a_plan(draft, plan, jingyang):
-    for change in (plan_open, plan_end):
-        with pytest.raises(PermissionDenied):
-            change(user=jingyang, plan=draft if change is plan_open else plan)
+    with pytest.raises(PermissionDenied):
+        plan_open(user=jingyang, plan=draft)
+    with pytest.raises(PermissionDenied):
+        plan_end(user=jingyang, plan=plan, reason="测试数据")
     with pytest.raises(PermissionDenied):
         plan_archive(user=jingyang, plan=plan)
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.ACTIVE
@@ -98,6 +99,8 @@ def test_only_the_office_opens_ends_or_archives_a_plan(draft, plan, jingyang):
 def test_the_office_ends_a_plan_then_archives_it(plan, office_user):
     with pytest.raises(ValidationError, match="尚未结束，请先结束方案再归档"):
         plan_archive(user=office_user, plan=plan)
+    with pytest.raises(ValidationError, match="请填写结束方案的理由"):
+        plan_end(user=office_user, plan=plan, reason="  ")
     assert plan_end(user=office_user, plan=plan, reason="工作期已满（测试数据）") is True
     assert plan_end(user=office_user, plan=plan, reason="again") is False
     plan.refresh_from_db()
@@ -114,7 +117,7 @@ def test_the_office_ends_a_plan_then_archives_it(plan, office_user):
 
 def test_a_draft_cannot_be_ended(draft, office_user):
     with pytest.raises(ValidationError, match="还是草稿"):
-        plan_end(user=office_user, plan=draft)
+        plan_end(user=office_user, plan=draft, reason="测试数据")
 
 
 def test_an_archived_plan_is_read_only(plan, office_user, jingyang, in_2024q1):
@@ -128,7 +131,7 @@ def test_an_archived_plan_is_read_only(plan, office_user, jingyang, in_2024q1):
         expected_version=None,
     )
     item_submit(user=jingyang, item=figure)
-    plan_end(user=office_user, plan=plan)
+    plan_end(user=office_user, plan=plan, reason="测试数据")
     plan_archive(user=office_user, plan=plan)
     with pytest.raises(ValidationError, match="已归档，只能查看"):
         item_approve(user=office_user, item=figure)
