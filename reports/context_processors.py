@@ -29,8 +29,8 @@ def portal_clock(request: HttpRequest) -> dict:
 
 def plans(request: HttpRequest) -> dict:
     """The plan bar under the header, once the portal holds more than one plan: every plan (open ones first), the one
-    this page shows, and `plan_query` (?plan=<id>) that the header's links carry, so an address copied from any page
-    opens the same plan for a colleague. One query per page (none for anonymous users)."""
+    this page shows, and `plan_query` (?plan=<id>; `plan_amp` after another parameter) that the page's links to pages of
+    the plan carry, so an address copied from any page opens the same plan for a colleague. One query per page (none for anonymous users)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -41,4 +41,9 @@ def plans(request: HttpRequest) -> dict:
         shown = plan_for(request)
     except Http404:
         shown = None
-    return {"plan_choices": listed, "plan_shown": shown, "plan_query": f"?plan={shown.pk}" if shown else ""}
+    return {
+        "plan_choices": listed,
+        "plan_shown": shown,
+        "plan_query": f"?plan={shown.pk}" if shown else "",
+        "plan_amp": f"&plan={shown.pk}" if shown else "",
+    }

@@ -27,8 +27,12 @@ def plan_current() -> WorkPlan | None:
 def plans_listed() -> list[WorkPlan]:
     """The plans the portal's pages show and the header switches between: those being reported first, then ended and
     archived ones, each newest first. Drafts are the office's working copies, reached from the plan page."""
-    plans = WorkPlan.objects.exclude(status=WorkPlan.Status.DRAFT)
-    return sorted(plans, key=lambda p: (p.status != WorkPlan.Status.ACTIVE, -p.start.toordinal(), -p.pk))
+    return sorted(WorkPlan.objects.exclude(status=WorkPlan.Status.DRAFT), key=plan_order)
+
+
+def plan_order(plan: WorkPlan) -> tuple:
+    """The order in which plans are listed everywhere: those being reported first, then the others, newest first."""
+    return (plan.status != WorkPlan.Status.ACTIVE, -plan.start.toordinal(), -plan.pk)
 
 
 def plan_default_for(*, user: User, plans: list[WorkPlan], today: datetime.date) -> WorkPlan | None:

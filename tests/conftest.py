@@ -167,3 +167,33 @@ def jingyang_signed_in(client, jingyang) -> None:
 def guanghan_user(plan) -> User:
     """A reporter of 广汉市, another county."""
     return UserFactory(role=User.Role.REPORTER, unit_code="guanghan")
+
+
+@pytest.fixture
+def plans(plan, office_user, jingyang, settings) -> dict:
+    """The pilot plan and the next one (test data), both open on 2025-11-01, a figure of 旌阳区 in each, and a third
+    plan still a draft."""
+    from reports.workflow.drafts import figure_save
+    from targets.models import Indicator, Period
+    from tasks.lifecycle import plan_open
+    from tasks.services import plan_import, plan_reporting_defaults
+    from tests.tasks.test_services import another_plan
+
+    settings.PORTAL_TODAY = "2025-11-01"
+    second = plan_import(data=another_plan(), status=WorkPlan.Status.DRAFT)
+    plan_reporting_defaults(user=office_user, plan=second)
+    plan_open(user=office_user, plan=second, acknowledged=True)
+    draft_data = another_plan()
+    draft_data["plan"] |= {"title": "第三个方案（测试数据，草稿）", "start": "2026-01-01"}
+    draft = plan_import(data=draft_data, status=WorkPlan.Status.DRAFT)
+    for shown, code in ((plan, "2023Q4"), (second, "2025Q3")):
+        year, quarter = int(code[:4]), int(code[-1])
+        figure_save(
+            user=jingyang,
+            unit=jingyang.unit,
+            period=Period.objects.get(plan=shown, year=year, quarter=quarter),
+            indicator=Indicator.objects.get(plan=shown, code="1.1"),
+            data={"value": 5},
+            expected_version=None,
+        )
+    return {"pilot": plan, "next": second, "draft": draft}

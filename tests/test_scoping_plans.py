@@ -2,14 +2,12 @@
 shows that plan (never the other); what belongs to 旌阳区 stays refused to 广汉市 in both plans; a draft exists for
 the office alone, and never through ?plan=."""
 
-import pytest
-from django.urls import reverse
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
-from reports.workflow.drafts import figure_save
-from targets.models import Indicator, Period, WorkPlan
-from tasks.lifecycle import plan_open
-from tasks.services import plan_import, plan_reporting_defaults
-from tests.tasks.test_services import another_plan
+from django.urls import resolve, reverse
+
+from targets.models import Indicator, WorkPlan
 from tests.test_scoping import NOT_UNIT_SCOPED, all_patterns, assert_refused, url_for
 from tests.units.factories import PASSWORD
 from units.models import User
@@ -27,30 +25,6 @@ PLAN_PAGES = {
     "reports:instruction_list": "all",
     "tasks:plan_overview": "all",
 }
-
-
-@pytest.fixture
-def plans(plan, office_user, jingyang, settings) -> dict:
-    """The pilot plan and the next one (test data), both open on 2025-11-01, a figure of 旌阳区 in each, and a third
-    plan still a draft."""
-    settings.PORTAL_TODAY = "2025-11-01"
-    second = plan_import(data=another_plan(), status=WorkPlan.Status.DRAFT)
-    plan_reporting_defaults(user=office_user, plan=second)
-    plan_open(user=office_user, plan=second, acknowledged=True)
-    draft_data = another_plan()
-    draft_data["plan"] |= {"title": "第三个方案（测试数据，草稿）", "start": "2026-01-01"}
-    draft = plan_import(data=draft_data, status=WorkPlan.Status.DRAFT)
-    for shown, code in ((plan, "2023Q4"), (second, "2025Q3")):
-        year, quarter = int(code[:4]), int(code[-1])
-        figure_save(
-            user=jingyang,
-            unit=jingyang.unit,
-            period=Period.objects.get(plan=shown, year=year, quarter=quarter),
-            indicator=Indicator.objects.get(plan=shown, code="1.1"),
-            data={"value": 5},
-            expected_version=None,
-        )
-    return {"pilot": plan, "next": second, "draft": draft}
 
 
 def data_for(shown: WorkPlan, code: str) -> dict:
@@ -141,3 +115,53 @@ def test_a_draft_plan_is_the_offices_alone_and_never_listed(client, plans, make_
             assert client.get(url).status_code == (200 if role == "office" else 404), (role, url)
         page = client.get(reverse("reports:home"), follow=True)
         assert draft.title not in page.content.decode(), role
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href and href.startswith("/"):
+            self.hrefs.append(href)
+
+
+# Pages of one plan that a link may lead to: a page about the whole plan, or a sheet or an item of one of its quarters.
+PLAN_SCOPED = {*(name.split(":")[1] for name in PLAN_PAGES), "sheet", "sheet_excel", "item_detail"}
+
+
+# Pages that list something of every plan, each linking into its own plan: the unit's record across plans (单位), the
+# sheets of every open plan (季度填报).
+EVERY_PLAN = {"reports:unit_detail", "reports:report_index"}
+
+
+def test_every_link_to_a_page_of_the_plan_names_the_plan_shown(client, plans, make_user):
+    """An address copied from any link opens the plan the page showed, for a colleague too (whose default differs).
+    A page that lists every plan's things (EVERY_PLAN) links each into its own plan."""
+    wrong = set()
+    for role, user in roles(make_user).items():
+        client.force_login(user)
+        for key in ("pilot", "next"):
+            shown = plans[key]
+            for name, who in PLAN_PAGES.items():
+                if not opens(role, who):
+                    continue
+                kwargs = {"code": "jingyang"} if name == "reports:unit_detail" else None
+                response = client.get(reverse(name, kwargs=kwargs), {"plan": shown.pk}, follow=True)
+                parser = Links()
+                parser.feed(response.content.decode())
+                page = response.resolver_match.view_name  # a reporter's 首页 is its unit's page
+                checked = 0
+                for href in parser.hrefs:
+                    url = urlsplit(href)
+                    match = resolve(url.path)
+                    if match.url_name not in PLAN_SCOPED or match.namespace not in ("reports", "tasks"):
+                        continue
+                    named = parse_qs(url.query).get("plan")
+                    if not named or (page not in EVERY_PLAN and named != [str(shown.pk)]):
+                        wrong.add((name, href.split("?")[0], str(named)))
+                    checked += 1
+                assert checked, (role, name)  # the header's links at least
+    assert not wrong, sorted(wrong)

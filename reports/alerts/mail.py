@@ -21,7 +21,7 @@ from units.selectors import office_emails
 @transaction.atomic
 def alerts_send_email(*, plan: WorkPlan) -> int:
     """E-mail each open alert not yet e-mailed to the active users of its unit (of its indicator's reporting units
-    for a red indicator) who have an address: one message per unit listing its new alerts. An alert is marked
+    for a red indicator) who have an address: one message per unit listing its new alerts of this plan, the plan named in the subject and the text. An alert is marked
     e-mailed once someone received it, so a rerun sends nothing again. Returns how many alerts were e-mailed."""
     # skip_locked: a concurrent run leaves these rows to us instead of mailing them a second time.
     pending_ids = list(
@@ -56,8 +56,12 @@ def alerts_send_email(*, plan: WorkPlan) -> int:
     for unit_id, alerts in by_unit.items():
         if not addresses.get(unit_id):
             continue
-        body = render_to_string("emails/alerts.txt", {"unit": names[unit_id], "alerts": alerts})
-        subject = _("【预警提醒】%(unit)s：%(n)d条新提醒") % {"unit": names[unit_id], "n": len(alerts)}
+        body = render_to_string("emails/alerts.txt", {"unit": names[unit_id], "plan": plan, "alerts": alerts})
+        subject = _("【预警提醒】%(unit)s：%(n)d条新提醒（%(plan)s）") % {
+            "unit": names[unit_id],
+            "n": len(alerts),
+            "plan": plan.title,
+        }
         messages.append((subject, body, None, sorted(set(addresses[unit_id]))))
         mailed.update(a.pk for a in alerts)
     if messages:
@@ -113,8 +117,14 @@ def office_digest(*, plan: WorkPlan, today: datetime.date | None = None) -> str 
         "emails/office_digest.txt", {"plan": plan, "today": today, "late": units, "stale": stale, "red": red}
     )
     _mail_office(
-        _("【预警日报】%(day)s：逾期%(late)d个单位，退回未改%(stale)d项，滞后指标%(red)d个")
-        % {"day": f"{today:%Y-%m-%d}", "late": len(late), "stale": len(stale), "red": len(red)},
+        _("【预警日报】%(day)s：逾期%(late)d个单位，退回未改%(stale)d项，滞后指标%(red)d个（%(plan)s）")
+        % {
+            "day": f"{today:%Y-%m-%d}",
+            "late": len(late),
+            "stale": len(stale),
+            "red": len(red),
+            "plan": plan.title,
+        },
         text,
     )
     return text

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from reports.models import Alert
-from targets.models import Indicator
+from targets.models import Indicator, WorkPlan
 from targets.periods import portal_now
 from units.models import User
 from units.selectors import units_visible_to
@@ -16,7 +16,8 @@ RECENTLY_CLOSED = datetime.timedelta(days=7)  # closed alerts stay on the list (
 def alerts_for_user(*, user: User, closed_since: datetime.datetime | None = None) -> QuerySet[Alert]:
     """The open alerts a user sees (and those closed since `closed_since`): unit staff their unit's and the red
     indicators their unit reports; the office what is meant for it (escalations, red indicators) and its own
-    unit's; leaders red indicators; everyone else nothing. Scoped through units_visible_to."""
+    unit's; leaders red indicators; everyone else nothing. Scoped through units_visible_to; open ones only of plans
+    being reported."""
     if not user.is_authenticated:
         return Alert.objects.none()
     units = units_visible_to(user=user)
@@ -31,7 +32,9 @@ def alerts_for_user(*, user: User, closed_since: datetime.datetime | None = None
         audience = Q(kind=Alert.Kind.INDICATOR_RED)
     else:
         return Alert.objects.none()
-    state = Q(closed_at__isnull=True)
+    # An open alert counts while its plan is being reported: once a plan ends, the nightly job closes what is left
+    # (alerts_close_inactive_plans), and until then nobody is told to report for a plan that no longer asks for it.
+    state = Q(closed_at__isnull=True, period__plan__status=WorkPlan.Status.ACTIVE)
     if closed_since is not None:
         state |= Q(closed_at__gte=closed_since)
     return Alert.objects.filter(audience, state)
@@ -43,7 +46,7 @@ def alerts_listed_for(*, user: User) -> QuerySet[Alert]:
     read = Alert.read_by.through.objects.filter(alert_id=OuterRef("pk"), user_id=user.pk)
     return (
         alerts_for_user(user=user, closed_since=portal_now() - RECENTLY_CLOSED)
-        .select_related("unit", "period", "indicator")
+        .select_related("unit", "period__plan", "indicator")
         .annotate(is_read=Exists(read))
         .order_by("-opened_at", "-pk")
     )

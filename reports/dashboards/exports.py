@@ -144,6 +144,7 @@ def review_queue_xlsx(*, figures: Iterable, task_reports: Iterable) -> HttpRespo
     """审核: the submitted figures and task reports waiting for review, one sheet each, filters applied."""
     figure_rows = [
         [
+            s.period.plan.title,
             s.unit.name,
             s.period.label,
             s.indicator.code,
@@ -162,6 +163,7 @@ def review_queue_xlsx(*, figures: Iterable, task_reports: Iterable) -> HttpRespo
     ]
     report_rows = [
         [
+            r.period.plan.title,
             r.unit.name,
             r.period.label,
             r.task.code,
@@ -179,6 +181,7 @@ def review_queue_xlsx(*, figures: Iterable, task_reports: Iterable) -> HttpRespo
             Sheet(
                 title=_("待审核的指标数据"),
                 headers=[
+                    _("方案"),
                     _("单位"),
                     _("季度"),
                     _("指标编号"),
@@ -194,6 +197,7 @@ def review_queue_xlsx(*, figures: Iterable, task_reports: Iterable) -> HttpRespo
             Sheet(
                 title=_("待审核的任务进展"),
                 headers=[
+                    _("方案"),
                     _("单位"),
                     _("季度"),
                     _("任务编号"),

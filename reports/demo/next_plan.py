@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from reports.alerts.services import alerts_close_inactive_plans
 from reports.demo.services import DEMO, OFFICE_USERNAME, demo_data_generate, on_day
 from reports.figures.rollup import rollup_rebuild_plan
 from reports.figures.succession import plan_succeed
@@ -74,6 +75,7 @@ def demo_next_plan(*, pilot: WorkPlan, today: datetime.date, seed: int = 2026) -
         plan_open(user=office, plan=plan, acknowledged=True)
     with on_day(PILOT_ENDED):
         plan_end(user=office, plan=pilot, reason=f"{DEMO}：试点工作期已满，最后一个季度的数据已审核")
+        alerts_close_inactive_plans()  # as the next alerts job does
     demo_data_generate(plan=plan, seed=seed, until=today)
     rollup_rebuild_plan(plan=plan)
     plan.refresh_from_db()  # opened by plan_open on its own copy

@@ -6,7 +6,6 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.documents.bulletin import bulletin_data
@@ -87,12 +86,12 @@ def document_write(*, document_id: int) -> str:
         content, charts = _build(document, lambda progress, step: _step(document, progress, step))
     except Exception as error:
         Document.objects.filter(pk=document.pk).update(
-            state=Document.State.FAILED, error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
+            state=Document.State.FAILED, error=f"{type(error).__name__}: {error}", finished_at=portal_now()
         )
         raise
     document.refresh_from_db()
     document.file.save(document.file_label, ContentFile(content), save=False)
     document.state, document.progress, document.step = Document.State.DONE, 100, ""
-    document.charts, document.finished_at = charts, timezone.now()
+    document.charts, document.finished_at = charts, portal_now()
     document.save(update_fields=["file", "state", "progress", "step", "charts", "finished_at"])
     return document.state

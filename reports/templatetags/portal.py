@@ -37,8 +37,9 @@ def lookup(mapping, key):
 
 
 @register.simple_tag
-def heatmap_cells(unit, cells) -> str:
-    """A heatmap row's cells: state colour, the counts in the title, a link to the unit's sheet of that quarter."""
+def heatmap_cells(unit, cells, plan_query: str = "") -> str:
+    """A heatmap row's cells: state colour, the counts in the title, a link to the unit's sheet of that quarter (of
+    the plan `plan_query` names)."""
     on_time, late, owed, due = _("按时"), _("逾期"), _("应报"), _("截止")
     return format_html_join(
         "",
@@ -55,7 +56,7 @@ def heatmap_cells(unit, cells) -> str:
                 cell.owed,
                 due,
                 f"{cell.due:%Y-%m-%d}" if cell.due else "",
-                reverse("reports:sheet", args=[unit.code, cell.period_code]),
+                reverse("reports:sheet", args=[unit.code, cell.period_code]) + plan_query,
                 cell.reported,
                 cell.owed,
             )  # fmt: skip

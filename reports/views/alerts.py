@@ -12,6 +12,9 @@ from django.views.decorators.http import require_POST
 from reports.alerts.selectors import RECENTLY_CLOSED, alerts_listed_for
 from reports.alerts.services import alerts_mark_read
 from reports.models import Alert
+from reports.views.scope import sheet_url
+from targets.models import WorkPlan
+from tasks.selectors import plan_order
 
 
 @dataclass
@@ -21,19 +24,36 @@ class AlertRow:
     unread: bool
 
 
+@dataclass
+class PlanAlerts:
+    plan: WorkPlan
+    rows: list[AlertRow]
+
+
 def _link(alert: Alert) -> str:
     """Where the user acts on the alert: the indicator's page, the returned item, or the unit's quarterly sheet
-    (its instructions at the top for an instruction to answer)."""
+    (its instructions at the top for an instruction to answer), in the alert's plan."""
     if alert.kind == Alert.Kind.INDICATOR_RED:
         return reverse("reports:indicator_detail", args=[alert.indicator_id])
+    plan = f"?plan={alert.period.plan_id}"
     if alert.kind == Alert.Kind.RETURNED_STALE:
         kind, pk = ("figure", alert.indicator_id) if alert.indicator_id else ("task", alert.task_id)
-        return reverse("reports:item_detail", args=[alert.unit.code, alert.period.code, kind, pk])
-    sheet = reverse("reports:sheet", args=[alert.unit.code, alert.period.code])
+        return reverse("reports:item_detail", args=[alert.unit.code, alert.period.code, kind, pk]) + plan
+    sheet = sheet_url(alert.unit, alert.period)
     return sheet + "#instructions" if alert.kind == Alert.Kind.INSTRUCTION else sheet
 
 
+def _by_plan(rows: list[AlertRow]) -> list[PlanAlerts]:
+    """The rows grouped by their plan, in the order plans are listed (open ones first), each group newest first."""
+    groups: dict[int, PlanAlerts] = {}
+    for row in rows:
+        plan = row.alert.period.plan
+        groups.setdefault(plan.pk, PlanAlerts(plan=plan, rows=[])).rows.append(row)
+    return sorted(groups.values(), key=lambda group: plan_order(group.plan))
+
+
 def alert_list(request: HttpRequest) -> HttpResponse:
+    """The user's alerts of every plan, grouped by plan (the plan named only once the portal holds two)."""
     alerts = alerts_listed_for(user=request.user)
     rows = [AlertRow(alert=a, url=_link(a), unread=not a.is_read and a.closed_at is None) for a in alerts]
     open_rows = [r for r in rows if r.alert.closed_at is None]
@@ -41,8 +61,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         request,
         "reports/alerts.html",
         {
-            "open_rows": open_rows,
-            "closed_rows": [r for r in rows if r.alert.closed_at is not None],
+            "open_count": len(open_rows),
+            "open_groups": _by_plan(open_rows),
+            "closed_groups": _by_plan([r for r in rows if r.alert.closed_at is not None]),
             "unread": sum(r.unread for r in open_rows),
             "recent_days": RECENTLY_CLOSED.days,
         },

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.views.scope import sheet_scope
+from reports.views.scope import sheet_scope, sheet_url
 from reports.workflow.excel import (
     XLSX_CONTENT_TYPE,
     sheet_import,
@@ -41,7 +41,7 @@ def upload(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespon
         content = pending_import_read(**kept, token=token)
         if content is None:
             messages.error(request, _("上传的文件已失效，请重新上传"))
-            return redirect("reports:sheet", unit.code, period.code)
+            return redirect(sheet_url(unit, period))
         result = sheet_import(user=request.user, unit=unit, period=period, content=content, dry_run=False)
         if result.applied:
             pending_import_drop(**kept, token=token)
@@ -52,15 +52,15 @@ def upload(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespon
                 )
                 % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
             )
-            return redirect("reports:sheet", unit.code, period.code)
+            return redirect(sheet_url(unit, period))
     else:
         upload_file = request.FILES.get("file")
         if upload_file is None:
             messages.error(request, _("请选择要上传的 Excel 文件（.xlsx）"))
-            return redirect("reports:sheet", unit.code, period.code)
+            return redirect(sheet_url(unit, period))
         if upload_file.size > MAX_UPLOAD_MB * 1024 * 1024:
             messages.error(request, _("文件超过%(limit)dMB，请检查是否选错了文件") % {"limit": MAX_UPLOAD_MB})
-            return redirect("reports:sheet", unit.code, period.code)
+            return redirect(sheet_url(unit, period))
         content = upload_file.read()
         result = sheet_import(user=request.user, unit=unit, period=period, content=content, dry_run=True)
         token = ""

@@ -75,7 +75,7 @@ def item_detail(request: HttpRequest, unit_code: str, period_code: str, kind: st
             _act(request, action, item)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-        return redirect(request.path)
+        return redirect(request.get_full_path())
     return render(
         request,
         "reports/item.html",

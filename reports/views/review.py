@@ -13,7 +13,12 @@ from reports.dashboards.exports import review_queue_xlsx
 from reports.models import Submission, TaskReport
 from reports.views.scope import sheet_scope
 from reports.workflow.filters import SubmissionQueueFilter, TaskReportQueueFilter
-from reports.workflow.selectors import reopen_requests_pending, review_queue, review_queue_task_reports
+from reports.workflow.selectors import (
+    reopen_requests_pending,
+    review_queue,
+    review_queue_by_plan,
+    review_queue_task_reports,
+)
 from reports.workflow.services import items_review, sheet_approve
 from units.selectors import user_can_review
 
@@ -84,17 +89,15 @@ def review(request: HttpRequest) -> HttpResponse:
     task_reports = TaskReportQueueFilter(request.GET, queryset=review_queue_task_reports(user=request.user))
     if request.GET.get("export") == "xlsx":
         return review_queue_xlsx(figures=figures.qs, task_reports=task_reports.qs)
-    sheets = sorted(
-        {(item.unit, item.period) for item in [*figures.qs, *task_reports.qs]},
-        key=lambda pair: (pair[1].year, pair[1].quarter, pair[0].position),
-    )
+    queues = review_queue_by_plan(figures=figures.qs, task_reports=task_reports.qs)
     return render(
         request,
         "reports/review.html",
         {
-            "figures": figures,
-            "task_reports": task_reports,
-            "sheets": sheets,
+            "filters": figures,
+            "queues": queues,
+            "figure_count": sum(len(q.figures) for q in queues),
+            "task_report_count": sum(len(q.task_reports) for q in queues),
             "reopen_requests": reopen_requests_pending(),
         },
     )

@@ -4,6 +4,7 @@ tasks.plan_choice's."""
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from targets.models import Period, WorkPlan
@@ -50,3 +51,11 @@ def sheet_scope(request: HttpRequest, unit_code: str, period_code: str) -> tuple
         raise Http404(_("本方案没有这个季度"))
     plan_show(request, plan)
     return unit, periods[plan.pk]
+
+
+def sheet_url(unit: Unit, period: Period, *, name: str = "reports:sheet", query: str = "") -> str:
+    """The address of a unit's quarterly sheet (or its page `name`), naming the quarter's plan, so that it opens the
+    same plan in any tab; `query` adds to it ("saved=1")."""
+    return f"{reverse(name, args=[unit.code, period.code])}?plan={period.plan_id}" + (
+        f"&{query}" if query else ""
+    )

@@ -7,13 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from reports.instructions.forms import InstructionReplyForm
 from reports.instructions.selectors import SheetInstruction, sheet_instructions
 from reports.models import Status
-from reports.views.scope import sheet_scope
+from reports.views.scope import sheet_scope, sheet_url
 from reports.workflow.drafts import item_editable
 from reports.workflow.forms import FigureForm, TaskReportForm, figure_initial, task_report_initial
 from reports.workflow.selectors import SheetRow, periods_open, sheet_groups, sheet_items, unit_sheet_summaries
@@ -136,7 +135,7 @@ def sheet(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespons
             )
     if not result.failed:
         messages.success(request, result.done)
-        return redirect(reverse("reports:sheet", args=[unit.code, period.code]) + "?saved=1")
+        return redirect(sheet_url(unit, period, query="saved=1"))
     _refresh_items(unit, period, bound_groups)
     messages.error(
         request,

@@ -11,7 +11,7 @@ from reports.models import Evidence, ReopenRequest, Status, Submission, TaskRepo
 from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_today
 from tasks.models import Task, TaskIndicator
-from tasks.selectors import tasks_for_unit, units_by_task
+from tasks.selectors import plan_order, tasks_for_unit, units_by_task
 from units.models import Unit, User
 from units.selectors import units_visible_to
 
@@ -179,6 +179,36 @@ def review_queue_task_reports(*, user: User) -> QuerySet[TaskReport]:
         .select_related("task__section", "unit", "period__plan", "submitted_by")
         .order_by("submitted_at", "id")
     )
+
+
+@dataclass
+class PlanQueue:
+    """One plan's part of the review queue: its submitted figures and task reports, and its sheets (unit, quarter)
+    that have something submitted, each in the queue's order."""
+
+    plan: WorkPlan
+    figures: list[Submission] = field(default_factory=list)
+    task_reports: list[TaskReport] = field(default_factory=list)
+
+    @property
+    def sheets(self) -> list[tuple[Unit, Period]]:
+        pairs = {(item.unit, item.period) for item in [*self.figures, *self.task_reports]}
+        return sorted(pairs, key=lambda pair: (pair[1].year, pair[1].quarter, pair[0].position, pair[0].pk))
+
+    @property
+    def count(self) -> int:
+        return len(self.figures) + len(self.task_reports)
+
+
+def review_queue_by_plan(*, figures, task_reports) -> list[PlanQueue]:
+    """The queue's items (review_queue, review_queue_task_reports, as filtered) grouped by plan: open plans first,
+    then ended ones, each newest first (as the plan bar lists them). No query of its own."""
+    queues: dict[int, PlanQueue] = {}
+    for item in figures:
+        queues.setdefault(item.period.plan_id, PlanQueue(plan=item.period.plan)).figures.append(item)
+    for item in task_reports:
+        queues.setdefault(item.period.plan_id, PlanQueue(plan=item.period.plan)).task_reports.append(item)
+    return sorted(queues.values(), key=lambda queue: plan_order(queue.plan))
 
 
 def reopen_requests_pending() -> QuerySet[ReopenRequest]:

@@ -1,4 +1,4 @@
-/* 审核: the 全选 box in each table's header ticks every item of that table, the number ticked is shown beside the
+/* 审核: the 全选 box in each table's header ticks every item of that table (each plan has its own tables), the number ticked is shown beside the
    buttons, and approving or returning several items at once asks first, naming how many. Without JavaScript the
    全选 boxes stay hidden and the server asks on a confirmation page instead; the dialog's yes sends confirmed=1 so
    the server does not ask again. Kept out of the template: the Content-Security-Policy allows no inline script. */
@@ -10,8 +10,10 @@
   var counter = form.querySelector("[data-selected-count]");
   var selectAll = form.querySelectorAll("[data-select-all]");
 
-  function items(name) {
-    return form.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
+  function items(all) {
+    // The items of the 全选 box's own table: with several plans each plan has its tables.
+    var scope = all.closest("table") || form;
+    return scope.querySelectorAll('input[type="checkbox"][name="' + all.dataset.selectAll + '"]');
   }
 
   function tickedCount() {
@@ -26,7 +28,7 @@
 
   function refresh() {
     Array.prototype.forEach.call(selectAll, function (all) {
-      var boxes = items(all.dataset.selectAll);
+      var boxes = items(all);
       var ticked = Array.prototype.filter.call(boxes, function (box) { return box.checked; }).length;
       all.checked = boxes.length > 0 && ticked === boxes.length;
       all.indeterminate = ticked > 0 && ticked < boxes.length;
@@ -39,7 +41,7 @@
   }
 
   Array.prototype.forEach.call(selectAll, function (all) {
-    var boxes = items(all.dataset.selectAll);
+    var boxes = items(all);
     var label = all.closest("label");
     if (label && boxes.length) { label.hidden = false; }
     all.addEventListener("change", function () {

@@ -330,7 +330,7 @@ def test_the_alerts_page_links_each_alert_to_its_sheet_and_greys_the_recently_cl
     assert client.login(username=kjj.username, password=PASSWORD)
     page = client.get(reverse("reports:alert_list")).content.decode()
     assert "逾期未报" in page and "6项未提交" in page
-    assert f'href="{reverse("reports:sheet", args=["kjj", Q4])}"' in page
+    assert f'href="{reverse("reports:sheet", args=["kjj", Q4])}?plan={plan.pk}"' in page
     closed = page.split('data-testid="alert-closed"')[1]
     assert "3天后到期" in closed and 'class="closed"' in closed
 

@@ -303,21 +303,35 @@ def test_the_league_download_ranks_units_as_the_page_with_numeric_rates(
         ]
 
 
-def test_the_review_queue_download_has_the_queued_items_with_numeric_values(client, reported, office_user):
+def test_the_review_queue_download_has_the_queued_items_with_numeric_values(
+    client, reported, office_user, plan
+):
     client.force_login(office_user)
     book = download(client, "reports:review")
     figures, reports = book.worksheets
     header, *rows = values(figures)
-    assert header == ["单位", "季度", "指标编号", "指标", "数值", "计量单位", "说明", "提交人", "提交时间"]
-    assert sorted((r[0], r[2], r[4]) for r in rows) == [
+    assert header == [
+        "方案",
+        "单位",
+        "季度",
+        "指标编号",
+        "指标",
+        "数值",
+        "计量单位",
+        "说明",
+        "提交人",
+        "提交时间",
+    ]
+    assert {r[0] for r in rows} == {plan.title}
+    assert sorted((r[1], r[3], r[5]) for r in rows) == [
         ("广汉市人民政府", "2.3", 1.25),
         ("旌阳区人民政府", "2.3", 0.75),
     ]
-    assert next(r for r in rows if r[0] == "旌阳区人民政府")[6] == FORMULA
-    assert all(isinstance(r[8], datetime.datetime) for r in rows)
+    assert next(r for r in rows if r[1] == "旌阳区人民政府")[7] == FORMULA
+    assert all(isinstance(r[9], datetime.datetime) for r in rows)
     report_header, *report_rows = values(reports)
-    assert report_header[:5] == ["单位", "季度", "任务编号", "任务", "进展状态"]
-    assert sorted((r[0], r[2], r[4]) for r in report_rows) == [
+    assert report_header[:6] == ["方案", "单位", "季度", "任务编号", "任务", "进展状态"]
+    assert sorted((r[1], r[3], r[5]) for r in report_rows) == [
         ("广汉市人民政府", "二(一)2", "推进中"),
         ("旌阳区人民政府", "二(一)2", "滞后"),
     ]
@@ -327,8 +341,8 @@ def test_the_review_queue_download_keeps_the_pages_filter(client, reported, offi
     client.force_login(office_user)
     guanghan = Unit.objects.get(code="guanghan")
     book = download(client, "reports:review", unit=guanghan.pk)
-    assert {r[0] for r in values(book.worksheets[0])[1:]} == {"广汉市人民政府"}
-    assert {r[0] for r in values(book.worksheets[1])[1:]} == {"广汉市人民政府"}
+    assert {r[1] for r in values(book.worksheets[0])[1:]} == {"广汉市人民政府"}
+    assert {r[1] for r in values(book.worksheets[1])[1:]} == {"广汉市人民政府"}
 
 
 EXPORTS = [
