@@ -234,6 +234,13 @@ class Indicator(models.Model):
     comparison = models.CharField(
         _("比较方式"), max_length=2, choices=Comparison.choices, default=Comparison.GTE
     )
+    # 预期性 (expected) or 约束性 (binding), when the plan says so: a binding target is one the city must meet.
+    nature = models.CharField(
+        _("指标属性"),
+        max_length=10,
+        blank=True,
+        choices=[("预期性", _("预期性")), ("约束性", _("约束性"))],
+    )
     baseline_value = models.DecimalField(_("基线值"), max_digits=18, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(_("基线日期"), null=True, blank=True)
     # Set when the baseline was carried from the predecessor plan's approved figures (reports.figures.succession);

@@ -2,12 +2,14 @@
 and Word .docx. Everything else is refused with a message saying what to do instead."""
 
 import io
+import re
 import zipfile
 from pathlib import PurePath
 
 import docx
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from docx.table import Table
 
 MAX_BYTES = 5 * 1024 * 1024  # a plan is tens of kilobytes; a 5 MB .docx already carries pictures
 MAX_UNPACKED = 50 * 1024 * 1024  # a .docx is a zip: refuse one that would unpack to more than this
@@ -43,16 +45,41 @@ def _decoded(content: bytes) -> str:
 
 
 def _docx_text(content: bytes) -> str:
-    """The document's paragraphs in order, one per line (tables are not part of a plan's structure)."""
+    """The document's paragraphs and tables in document order, one line per paragraph and per table row: many
+    plans put their numeric targets in a table (an appendix 主要指标表), which `plantext.tables` reads back."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
                 raise ValidationError(_("Word 文件解压后过大，请确认文件是否正确"))
         document = docx.Document(io.BytesIO(content))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend(_table_lines(block))
+            else:
+                lines.append(block.text)
     except ValidationError:
         raise
     except Exception as error:  # python-docx raises zip, XML and key errors for a damaged or renamed file
         raise ValidationError(
             _("文件不是有效的 Word（.docx）文档，请在 Word 中打开确认后重新保存")
         ) from error
-    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+    return "\n".join(lines)
+
+
+def _table_lines(table: Table) -> list[str]:
+    """One line per row, its cells' texts joined by tabs, as a table pasted from Word or Excel into a .txt reads.
+    python-docx gives a horizontally merged cell once per grid column it spans; it is written once, so a group
+    row merged across the table ("一、知识产权创造") is one cell. A vertically merged cell keeps its text in each
+    row it covers (python-docx gives the top cell again), which is what a 类别 column means there."""
+    lines = []
+    for row in table.rows:
+        cells, previous = [], None
+        for cell in row.cells:
+            if previous is not None and cell._tc is previous._tc:
+                continue
+            previous = cell
+            # A tab or line break inside a cell would read as a cell or line of its own.
+            cells.append(re.sub(r"\s*[\t\r\n]\s*", " ", cell.text).strip())
+        lines.append("\t".join(cells))
+    return lines

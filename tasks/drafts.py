@@ -60,6 +60,7 @@ def plan_draft_create(*, user: User, name: str, content: bytes, completions: dic
         source_text=text,
         data=result.plan,
         warnings=[asdict(w) for w in result.warnings],
+        skipped=[asdict(s) for s in result.skipped],
         uploaded_by=user,
         uploaded_at=portal_now(),
     )

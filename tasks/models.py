@@ -116,7 +116,7 @@ class TaskIndicator(models.Model):
 
 class PlanDraft(models.Model):
     """A plan read from its uploaded text, waiting for the office to check it: the parsed structure (`data`, in the
-    plan_import form), what the parser could not classify (`warnings`), and the plan created once confirmed."""
+    plan_import form), what the parser could not classify (`warnings`), and the plan created once confirmed; `skipped`: the paragraphs not read, with why."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待确认")
@@ -127,6 +127,8 @@ class PlanDraft(models.Model):
     source_text = models.TextField(_("方案原文"))
     data = models.JSONField(_("识别结果"))
     warnings = models.JSONField(_("需核对事项"), default=list, blank=True)
+    # Paragraphs of the text not read into the plan, each with why (the plan's own introduction, a lead-in…).
+    skipped = models.JSONField(_("未导入的段落"), default=list, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     version = models.PositiveIntegerField(
         _("版本"), default=1

@@ -84,6 +84,13 @@ def _indicator_json(
         "baseline_date": indicator.baseline_date.isoformat() if indicator.baseline_date else None,
         "target_date": indicator.target_date.isoformat(),
         "ref": ref,
+        # What a plan's indicator table adds, only when given (plans written as prose have neither).
+        **({"nature": indicator.nature} if indicator.nature else {}),
+        **(
+            {"baseline_value": _json_number(indicator.baseline_value)}
+            if indicator.baseline_value is not None
+            else {}
+        ),
     }
 
 
@@ -330,7 +337,8 @@ def _quarters_already_due(plan: WorkPlan) -> list[str]:
 
 def draft_outline(*, draft) -> dict:
     """What the check page of a plan read from its text shows: the structure, the new units' names (highlighted
-    wherever the plan names them), the warnings, and the source lines with the warned ones marked."""
+    wherever the plan names them), the warnings, the paragraphs not read (with why), and the source lines with the
+    warned ones marked."""
     data = draft.data
     new_names = {u["name"] for u in data["units"] if u.get("needs_review")}
     warned = {w["line"] for w in draft.warnings}
@@ -352,5 +360,6 @@ def draft_outline(*, draft) -> dict:
         ],
         "safeguards": [{**item, "names": names(item)} for item in data["safeguards"]],
         "warnings": draft.warnings,
+        "skipped": draft.skipped,
         "lines": [(n, line, n in warned) for n, line in enumerate(draft.source_text.splitlines(), 1)],
     }

@@ -85,6 +85,8 @@ def _indicator(*, plan: WorkPlan, area: GoalArea | None, data: dict, position: i
         target_date=datetime.date.fromisoformat(data["target_date"]),
         target_value=_number(data.get("target")),
         factor=_number(data.get("factor")),
+        nature=data.get("nature", ""),
+        baseline_value=_number(data.get("baseline_value")),
         aggregation=data.get("aggregation", Indicator.Aggregation.SUM),
         source_text=data.get("source_text", ""),
         **{field: data[field] for field in INDICATOR_FIELDS},

@@ -3,22 +3,32 @@ joined, page numbers and stray spaces dropped, traditional characters made simpl
 before the plan set aside (its issuer kept). Pure functions on text."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .responsible import responsible_clause
+from .tables import Table, tables_take
 
 CHINESE_NUMERAL = "一二三四五六七八九十"
 # Headings as plans number them; half-width brackets and 、/．/. after digits are all seen in real files.
 TOP_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)\s*[、，,．.]\s*(.*)$")
 SUB_HEADING = re.compile(rf"^[（(]\s*([{CHINESE_NUMERAL}]+)\s*[）)]\s*[、，,．.]?\s*(.*)$")
 ITEM = re.compile(r"^(\d{1,2})\s*(?:[.．、](?!\d)|[）)])\s*(.*)$")
+# Outlines other cities use around and beneath those: 第一部分/第一章 above 一、, （1） and ① beneath 1., and goals
+# written as "——知识产权创造更加高质。…" lines.
+PART = re.compile(rf"^第([{CHINESE_NUMERAL}]+)(?:部分|章|篇)\s*[、，,．.：:]?\s*(.*)$")
+SUB_ITEM = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、，,．.]?\s*(.*)$")
+CIRCLED = re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩])\s*(.*)$")
+DASHED = re.compile(r"^(?:——|—|－－|--)\s*(\S.*)$")
+# The markers in the order they nest (第一部分 › 一、 › （一） › 1. › （1） › ①), each with its kind.
+MARKERS = (("part", PART), ("top", TOP_HEADING), ("sub", SUB_HEADING), ("item", ITEM), ("sub_item", SUB_ITEM),
+           ("circled", CIRCLED))  # fmt: skip
 PAGE_NUMBER = re.compile(
     r"^[\s\-—－–_·•]*(?:第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?|\d{1,3})[\s\-—－–_·•]*$"
 )
 # A line that ends a sentence or a bracketed responsibility clause; any other line is continued by the next one
 # (a line ending in "）" may be cut inside 各区（市、县）人民政府, so only a closing clause counts).
 ENDINGS = tuple("。！？；]］】”」")
-NOTICE = re.compile(r"^关于印发\s*《(.+)》\s*的通知$")
+NOTICE = re.compile(r"^(?P<issuer>\S{0,30}?)关于印发\s*《(?P<title>.+)》\s*的通知$")
 DOCUMENT_NUMBER = re.compile(r"^\S{1,12}〔\d{4}〕\s*\d+\s*号$")
 DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 CJK = r"\u4e00-\u9fff"
@@ -54,21 +64,27 @@ class Cleaned:
     notes: list[
         tuple[int, str]
     ]  # (line, message) worth telling the office, e.g. traditional characters made simplified
+    tables: list[Table] = field(
+        default_factory=list
+    )  # tables found in the text (a .docx's, or pasted), taken out
 
 
 def text_clean(text: str) -> Cleaned:
     """The plan's paragraphs (title first), with where each starts in the source text."""
     notes: list[tuple[int, str]] = []
-    lines = [_line_clean(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    converted = [n for n, line in enumerate(lines, 1) if TRADITIONAL_ONLY.intersection(line)]
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Tables first: cleaning a line joins the cells that tabs or wide spaces keep apart.
+    rest, tables = tables_take(list(enumerate(raw, 1)))
+    lines = [(n, _line_clean(line)) for n, line in rest]
+    converted = [n for n, line in lines if TRADITIONAL_ONLY.intersection(line)]
     if converted:
-        lines = [line.translate(TRADITIONAL) for line in lines]
+        lines = [(n, line.translate(TRADITIONAL)) for n, line in lines]
         notes.append(
             (converted[0], f"原文含繁体字（共{len(converted)}行），已按简体识别，请核对单位名称和指标名称")
         )
-    numbered = [(n, line) for n, line in enumerate(lines, 1) if line and not PAGE_NUMBER.match(line)]
+    numbered = [(n, line) for n, line in lines if line and not PAGE_NUMBER.match(line)]
     numbered, title, issuer = _notice_removed(numbered)
-    return Cleaned(paragraphs=_joined(numbered), title=title, issuer=issuer, notes=notes)
+    return Cleaned(paragraphs=_joined(numbered), title=title, issuer=issuer, notes=notes, tables=tables)
 
 
 def _line_clean(line: str) -> str:
@@ -94,12 +110,12 @@ def _notice_removed(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]]
         notice = NOTICE.match(line)
         if not notice:
             continue
-        title = notice.group(1)
+        title = notice["title"]
         start = next((i for i in range(index + 1, len(lines)) if lines[i][1] == title), None)
         if start is None:
-            return lines[index + 1 :], title, ""
+            return lines[index + 1 :], title, notice["issuer"]
         dated = [i for i in range(index, start) if DATE_LINE.match(lines[i][1])]
-        issuer = lines[dated[-1] - 1][1] if dated and dated[-1] - 1 > index else ""
+        issuer = lines[dated[-1] - 1][1] if dated and dated[-1] - 1 > index else notice["issuer"]
         return lines[start:], title, issuer
     # No notice: a document number or 附件 line may still stand before the title.
     while lines and (DOCUMENT_NUMBER.match(lines[0][1]) or re.fullmatch(r"附件\s*\d*[：:]?", lines[0][1])):
@@ -108,8 +124,8 @@ def _notice_removed(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]]
 
 
 def is_heading(line: str) -> bool:
-    """A heading line on its own (一、总体要求 / （一）指导思想): short, no full stop."""
-    match = TOP_HEADING.match(line) or SUB_HEADING.match(line)
+    """A heading line on its own (第一部分 总体要求 / 一、总体要求 / （一）指导思想): short, no full stop."""
+    match = PART.match(line) or TOP_HEADING.match(line) or SUB_HEADING.match(line)
     return bool(match) and "。" not in line and len(line) <= 60
 
 
@@ -120,7 +136,7 @@ def _joined(lines: list[tuple[int, str]]) -> list[Paragraph]:
     for number, line in lines:
         if len(paragraphs) > 1:
             before = paragraphs[-1].text
-            starts_new = bool(TOP_HEADING.match(line) or SUB_HEADING.match(line) or ITEM.match(line))
+            starts_new = bool(DASHED.match(line) or any(marker.match(line) for _kind, marker in MARKERS))
             ended = before.endswith(ENDINGS) or (
                 before.endswith(("）", ")")) and responsible_clause(before)[1]
             )

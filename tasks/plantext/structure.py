@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from .measures import month_end, targets_find
-from .normalize import ITEM, SUB_HEADING, TOP_HEADING, Paragraph, text_clean
+from .normalize import DASHED, MARKERS, Paragraph, text_clean
 from .responsible import Responsible, UnitRegistry, responsible_clause, responsible_parse
+from .tables import Table, table_indicators
 
 PERIOD = re.compile(
     r"(?P<y1>\d{4})\s*年?\s*(?:(?P<m1>\d{1,2})\s*月)?(?:份)?\s*(?:[-—－–~～至到]+|起至)\s*"
@@ -44,10 +45,22 @@ class ParseWarning:
     subject: str = ""  # what settles it, when the office can fix it in the draft: "uom:1.3"
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A paragraph of the source not read into the plan, and why (shown in the preview: nothing is dropped
+    silently)."""
+
+    line: int
+    text: str
+    reason: str
+
+
 @dataclass
 class ParseResult:
     plan: dict
     warnings: list[ParseWarning] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    lines_read: list[int] = field(default_factory=list)  # where each paragraph read into the plan starts
 
 
 @dataclass
@@ -61,6 +74,40 @@ class _Item:
     text: str
     section: dict | None = None
     titled: bool = True  # its text starts with its number and title ("1.知识产权创造更加高质。…")
+    parts: list[str] = field(
+        default_factory=list
+    )  # its paragraphs, sub-items ((1), ①) each one, with their clauses
+    code: str = ""  # a task's code in the outline: 二(一)1
+
+
+@dataclass
+class _Node:
+    """A heading of the outline (or the root), with the paragraphs right under it and the headings beneath."""
+
+    kind: str  # part / top / sub / item / sub_item / circled; root
+    paragraph: Paragraph
+    number: str = ""
+    title: str = ""
+    body: list[Paragraph] = field(default_factory=list)
+    children: list["_Node"] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.paragraph.line
+
+    @property
+    def text(self) -> str:
+        return self.paragraph.text
+
+    def body_paragraphs(self) -> list[Paragraph]:
+        return list(self.body)
+
+    def paragraphs(self) -> list[Paragraph]:
+        """This heading's paragraph, its body and everything beneath it, in the order of the source."""
+        found = [self.paragraph, *self.body]
+        for child in self.children:
+            found.extend(child.paragraphs())
+        return sorted(found, key=lambda paragraph: paragraph.line)
 
 
 class _Reader:
@@ -72,105 +119,182 @@ class _Reader:
         self.sections: list[dict] = []
         self.safeguards: list[dict] = []
         self.items: list[_Item] = []
-        self.end = ""
+        self.start, self.end = "", ""
         self.goals_title = ""
         self.lines: dict[str, int] = {}  # indicator code → line of the goal or task it is written in
+        self.skipped: list[Skipped] = []
+        self.read_lines: set[int] = set()  # the lines of paragraphs read into the plan
 
     def warn(self, line: int, text: str, message: str, subject: str = "") -> None:
         self.warnings.append(ParseWarning(line=line, text=text[:80], message=message, subject=subject))
 
-    # Reading paragraphs into items.
+    # Reading the outline into items.
 
     def read(self, paragraphs: list[Paragraph]) -> None:
-        mode, top_number, top_title, goals_intro = "preamble", "", "", []
-        for paragraph in paragraphs:
-            text = paragraph.text
-            top, sub, item = TOP_HEADING.match(text), SUB_HEADING.match(text), ITEM.match(text)
-            if top and not _is_sentence(top[2]):
-                mode, top_number, top_title = _mode_of(top[2]), top[1], top[2]
-                self.goals_title = top_title if mode == "goals" else self.goals_title
-                self._check_mode(mode, paragraph, top_title)
+        """Each paragraph read into an area, task or safeguard, or listed as skipped with the reason: the outline
+        (which markers occur, nested how) decides the levels, the headings' words decide the parts."""
+        root = _outline(paragraphs)
+        for paragraph in root.body:
+            self.skip(paragraph, "方案开头的说明，不导入")
+        for node in root.children:
+            self._part(node, within="preamble")
+
+    def skip(self, paragraph: Paragraph, reason: str) -> None:
+        self.skipped.append(Skipped(line=paragraph.line, text=paragraph.text[:80], reason=reason))
+
+    def _dropped(self, node: "_Node", reason: str) -> None:
+        """A heading and everything under it skipped for one reason."""
+        for paragraph in node.paragraphs():
+            self.skip(paragraph, reason)
+
+    def _part(self, node: "_Node", *, within: str) -> None:
+        mode = _mode_of(node.title)
+        if mode == "goals":
+            self._goals(node)
+        elif mode == "tasks" and within != "goals":
+            self._tasks(node)
+        elif mode == "safeguards":
+            self._safeguards(node)
+        elif mode == "context" or within in ("context", "goals"):
+            # 总体要求, 指导思想, 基本原则…: what the plan says about itself; a goals part may sit inside.
+            self.skip(node.paragraph, f"“{node.title}”是方案的说明部分，不导入")
+            for paragraph in node.body_paragraphs():
+                self.skip(paragraph, f"“{node.title}”是方案的说明部分，不导入")
+            for child in node.children:
+                self._part(child, within="context")
+        else:
+            message = f"“{node.title}”这一部分不是目标、任务或保障措施，未导入"
+            if node.kind in ("part", "top"):
+                self.warn(node.line, node.text, message)
+            else:
+                self.warn(node.line, node.text, "这个小标题不在目标、任务或保障措施部分中，未导入")
+            self._dropped(node, message)
+
+    def _goals(self, node: "_Node") -> None:
+        """A goals part: its numbered children are the goal areas (1. / （一） / any marker), or, failing those, its
+        "——" lines; a child titled 总体目标/具体目标 is a goals part of its own."""
+        self.goals_title = node.title
+        self.read_lines.add(node.line)
+        intro = node.body_paragraphs()
+        if node.children and all(_has(child.title, GOALS) for child in node.children):
+            self._goals_intro_checked(intro, numbered=True)
+            for child in node.children:
+                self._goals(child)
+            return
+        for child in node.children:
+            if _has(child.title, GOALS) and child.children:
+                self._goals(child)
                 continue
-            if sub:
-                title, rest = _run_in(sub[2])
-                if mode in ("context", "goals") or _has(title, GOALS):
-                    mode = "goals" if _has(title, GOALS) else "context"
-                    self.goals_title = title if mode == "goals" else self.goals_title
-                    if rest and mode == "goals":
-                        goals_intro.append(Paragraph(paragraph.line, rest))
-                elif mode == "tasks":
-                    section = {"number": sub[1], "title": title, "tasks": [], "_top": top_number}
-                    self.sections.append(section)
-                    if rest:
-                        self._section_text(paragraph, rest, section)
-                elif mode == "safeguards":
-                    self.items.append(_Item("safeguard", paragraph.line, sub[1], title, rest))
-                else:
-                    self.warn(paragraph.line, text, "这个小标题不在目标、任务或保障措施部分中，未导入")
-                continue
-            if mode == "goals" and item:
-                self.items.append(_Item("area", paragraph.line, item[1], _run_in(item[2])[0], text))
-            elif mode == "tasks" and item:
-                if not self.sections:
-                    self.sections.append({"number": "", "title": top_title, "tasks": [], "_top": top_number})
-                section = self.sections[-1]
-                self.items.append(_Item("task", paragraph.line, item[1], _run_in(item[2])[0], text, section))
-            elif mode == "safeguards" and item:
-                title, rest = _run_in(item[2])
-                self.items.append(_Item("safeguard", paragraph.line, _numeral(item[1]), title, rest))
-            elif mode in ("goals", "tasks", "safeguards") and self._continues(mode, paragraph):
-                self.items[-1].text += ("\n" if self.items[-1].text else "") + text
-            elif mode == "goals":
-                goals_intro.append(paragraph)
-            elif mode == "tasks":
-                self._section_text(paragraph, text, self.sections[-1] if self.sections else None)
-            elif mode == "other":
-                continue  # already warned at its heading
-            elif mode != "context" and mode != "preamble":
-                self.warn(paragraph.line, text, "无法判断这一段属于方案的哪一部分，未导入")
-        self._goals_intro_checked(goals_intro)
+            self._item_add("area", child, number=child.number if child.kind == "item" else "")
+        dashed = [paragraph for paragraph in intro if DASHED.match(paragraph.text)]
+        if dashed and not node.children:
+            for paragraph in dashed:
+                title, _rest = _run_in(DASHED.match(paragraph.text)[1])
+                self.items.append(_Item("area", paragraph.line, "", title, paragraph.text))
+                self.read_lines.add(paragraph.line)
+            intro = [paragraph for paragraph in intro if paragraph not in dashed]
+        self._goals_intro_checked(intro, numbered=any(item.kind == "area" for item in self.items))
 
-    def _check_mode(self, mode: str, paragraph: Paragraph, title: str) -> None:
-        if mode == "other":
-            self.warn(paragraph.line, paragraph.text, f"“{title}”这一部分不是目标、任务或保障措施，未导入")
+    def _tasks(self, node: "_Node") -> None:
+        """A tasks part: with two levels of headings beneath it, the upper are sections and the lower tasks; with one,
+        those are its tasks in one section. Deeper levels ((1), ①) are parts of their task."""
+        prefix = _code_part(node)
+        self.read_lines.add(node.line)
+        if any(child.children for child in node.children):
+            for child in node.children:
+                title, rest = _run_in(child.title)
+                section = {
+                    "number": child.number,
+                    "title": title,
+                    "tasks": [],
+                    "_prefix": prefix + _code_part(child),
+                }
+                self.sections.append(section)
+                self.read_lines.add(child.line)
+                texts = ([Paragraph(child.line, rest)] if rest else []) + child.body_paragraphs()
+                for paragraph in texts:
+                    self._section_text(paragraph, section, alone=not child.children)
+                for task in child.children:
+                    self._item_add("task", task, number=task.number, section=section)
+        else:
+            section = None
+            if node.children:
+                section = {"number": "", "title": node.title, "tasks": [], "_prefix": prefix}
+                self.sections.append(section)
+            for paragraph in node.body_paragraphs():
+                self._section_text(paragraph, section, alone=False)
+            for task in node.children:
+                self._item_add("task", task, number=task.number, section=section)
 
-    def _continues(self, mode: str, paragraph: Paragraph) -> bool:
-        """A paragraph without a number continues the item before it (of the same part of the plan)."""
-        kind = {"goals": "area", "tasks": "task", "safeguards": "safeguard"}[mode]
-        if not self.items or self.items[-1].kind != kind:
-            return False
-        if kind == "task":
-            return self.items[-1].section is (self.sections[-1] if self.sections else None)
-        return True
+    def _safeguards(self, node: "_Node") -> None:
+        """A safeguards part: each heading beneath it is one safeguard; without any, its text is one."""
+        self.read_lines.add(node.line)
+        if not node.children:
+            paragraphs = node.body_paragraphs()
+            if paragraphs:
+                self.items.append(
+                    _Item("safeguard", node.line, "一", node.title, "\n".join(p.text for p in paragraphs))
+                )
+                self.read_lines.update(p.line for p in paragraphs)
+            return
+        for paragraph in node.body_paragraphs():
+            self.skip(paragraph, "保障措施部分的导语，不单独导入")
+        for child in node.children:
+            number = _numeral(child.number) if child.number.isdigit() else child.number
+            title, rest = _run_in(child.title)
+            parts = ([rest] if rest else []) + [p.text for p in child.paragraphs()[1:]]
+            self.items.append(_Item("safeguard", child.line, number, title, "\n".join(parts)))
+            self.read_lines.update(p.line for p in child.paragraphs())
 
-    def _section_text(self, paragraph: Paragraph, text: str, section: dict | None) -> None:
+    def _item_add(self, kind: str, node: "_Node", *, number: str, section: dict | None = None) -> None:
+        """An area or task: its heading paragraph, the paragraphs under it and its sub-items, each kept with its own
+        responsibility clause."""
+        paragraphs = node.paragraphs()
+        item = _Item(
+            kind, node.line, number, _run_in(node.title)[0], "\n".join(p.text for p in paragraphs), section
+        )
+        item.parts = [p.text for p in paragraphs]
+        if section is not None:
+            item.code = section["_prefix"] + _code_part(node)
+        self.items.append(item)
+        self.read_lines.update(p.line for p in paragraphs)
+
+    def _section_text(self, paragraph: Paragraph, section: dict | None, *, alone: bool) -> None:
         """Text in a task section that is not a numbered task: a section written as one task (its own text
         naming responsible units) becomes that task; anything else is reported."""
-        alone = section is not None and not any(i.section is section for i in self.items)
-        if alone and responsible_clause(text)[1]:
-            self.items.append(_Item("task", paragraph.line, "1", section["title"], text, section))
+        if section is not None and alone and responsible_clause(paragraph.text)[1]:
+            self.items.append(_Item("task", paragraph.line, "1", section["title"], paragraph.text, section))
+            self.read_lines.add(paragraph.line)
             return
-        self.warn(paragraph.line, text, "这一段没有编号，不像一项任务，未导入；如是任务，请在原文中加上编号")
+        message = "这一段没有编号，不像一项任务，未导入；如是任务，请在原文中加上编号"
+        self.warn(paragraph.line, paragraph.text, message)
+        self.skip(paragraph, message)
 
-    def _goals_intro_checked(self, paragraphs: list[Paragraph]) -> None:
+    def _goals_intro_checked(self, paragraphs: list[Paragraph], *, numbered: bool) -> None:
         """Sentences before the numbered goals introduce them; a target written there would be lost, so it is
         read into an area of its own when there are no numbered goals, and reported otherwise."""
         for paragraph in paragraphs:
-            found = targets_find(paragraph.text, default_deadline=self.end)
+            found = targets_find(
+                paragraph.text, default_deadline=self.end, plan_start=self.start, milestones=not numbered
+            )
             if not (found.targets or found.unread):
+                self.skip(paragraph, "目标的导语，没有可识别的指标")
                 continue
-            if not any(item.kind == "area" for item in self.items):
+            if not numbered:
                 self.items.append(
-                    _Item("area", paragraph.line, "1", self.goals_title, paragraph.text, titled=False)
+                    _Item("area", paragraph.line, "", self.goals_title, paragraph.text, titled=False)
                 )
+                self.read_lines.add(paragraph.line)
             else:
-                self.warn(paragraph.line, paragraph.text, "目标导语中的数字不在编号的目标里，未识别为指标")
+                message = "目标导语中的数字不在编号的目标里，未识别为指标"
+                self.warn(paragraph.line, paragraph.text, message)
+                self.skip(paragraph, message)
 
     # Building the structure.
 
     def build(self) -> None:
         for item in self.items:
-            body, clause = responsible_clause(item.text)
+            body, clause = _clauses(item)
             responsible = self._responsible(item, clause)
             if item.kind == "area":
                 self._area(item, body, responsible)
@@ -193,7 +317,11 @@ class _Reader:
                 label = "目标" if item.kind == "area" else "任务"
                 self.warn(item.line, item.text, f"这项{label}没有写明责任单位，方案确认后请在管理后台补上")
             return []
-        names, warnings = responsible_parse(clause)
+        names, warnings = [], []
+        for part in clause.split(CLAUSES):  # a task's sub-items each name their units: every clause counts
+            found, said = responsible_parse(part)
+            names.extend(n for n in found if all(n.name != other.name for other in names))
+            warnings.extend(said)
         resolved, _new, more = self.registry.resolve(names)
         for message in warnings + more:
             self.warn(item.line, clause, message)
@@ -201,14 +329,19 @@ class _Reader:
 
     def _indicators(self, item: _Item, body: str, code: str) -> list[dict]:
         text = body.split("。", 1)[1] if item.titled and "。" in body.split("\n")[0][:80] else body
-        found = targets_find(text, default_deadline=self.end)
+        found = targets_find(
+            text, default_deadline=self.end, plan_start=self.start, milestones=item.kind == "area"
+        )
         for clause in found.unread:
             self.warn(item.line, clause, "这句话含有数字，但未能识别为指标，请核对；需要时在识别稿中补上")
+        for clause, message in found.flags:
+            self.warn(item.line, clause, message)
         indicators = [{"code": f"{code}.{n}", **target} for n, target in enumerate(found.targets, 1)]
         self.lines.update((indicator["code"], item.line) for indicator in indicators)
         return indicators
 
     def _area(self, item: _Item, body: str, responsible: list) -> None:
+        item.number = item.number or str(len(self.areas) + 1)
         self.areas.append(
             {
                 "number": item.number,
@@ -222,8 +355,7 @@ class _Reader:
 
     def _task(self, item: _Item, body: str, responsible: list) -> None:
         section = item.section
-        code = section["_top"] + (f"({section['number']})" if section["number"] else "") + item.number
-        indicators = self._indicators(item, body, code)
+        indicators = self._indicators(item, body, item.code or section["_prefix"] + item.number)
         section["tasks"].append(
             {
                 "number": item.number,
@@ -233,6 +365,64 @@ class _Reader:
                 "indicators": indicators,
             }
         )
+
+    # Tables: an appendix 主要指标表, or one pasted into the text.
+
+    def tables_read(self, tables: list[Table]) -> None:
+        """Each indicator table's rows become indicators of the goal area they are grouped under (the area of that
+        name, or a new one), the table's responsible units that area's; a table that is not an indicator table,
+        and each row not read, is said with its line."""
+        for table in tables:
+            texts = {line: " | ".join(cells) for line, cells in table.rows}
+            texts[table.header_line] = " | ".join(table.header)
+            read = table_indicators(table, default_deadline=self.end, plan_start=self.start)
+            if not read.used:
+                name = table.title or texts[table.header_line]
+                message = f"表格“{name[:30]}”未作为指标表读取：{read.reason}"
+                self.warn(table.line, name, message)
+                self.skipped.extend(
+                    Skipped(line, texts.get(line, name)[:80], message) for line in table.lines
+                )
+                continue
+            unread = {line for line, _text, _reason in read.unread}
+            for line, text, reason in read.unread:
+                self.warn(line, text, reason)
+                self.skipped.append(Skipped(line, text[:80], reason))
+            self.read_lines.update(line for line in table.lines if line not in unread)
+            for indicator in read.indicators:
+                self._table_indicator(indicator, table)
+        self._area_names()
+
+    def _table_indicator(self, indicator: dict, table: Table) -> None:
+        label, line, names = indicator.pop("area"), indicator.pop("line"), indicator.pop("responsible")
+        area = self._area_named(label or _table_area(table.title))
+        code = f"{area['number']}.{len(area['indicators']) + 1}"
+        area["indicators"].append({"code": code, **indicator})
+        self.lines[code] = line
+        if names:
+            found, warnings = responsible_parse("、".join(names))
+            resolved, _new, more = self.registry.resolve(found)
+            for message in warnings + more:
+                self.warn(line, "、".join(names), message)
+            for entry in (_entry(r) for r in resolved):
+                if entry not in area["responsible"]:
+                    area["responsible"].append(entry)
+
+    def _area_named(self, label: str) -> dict:
+        """The goal area a table's group is about ("知识产权创造" is 知识产权创造更加高质), or a new one."""
+        for area in self.areas:
+            if label and (label in area["headline"] or area["headline"] in label):
+                return area
+        area = {
+            "number": str(len(self.areas) + 1),
+            "name": "",
+            "headline": label,
+            "text": label,
+            "responsible": [],
+            "indicators": [],
+        }
+        self.areas.append(area)
+        return area
 
     def _area_names(self) -> None:
         """An area's short name: its headline's subject without the words all headlines share
@@ -303,12 +493,13 @@ def plan_parse(text: str, *, completions: dict | None = None) -> ParseResult:
     title = cleaned.title
     if paragraphs and paragraphs[0].text == title:
         paragraphs = paragraphs[1:]
-    start, end = _period(paragraphs)
+    start, end = _period(paragraphs) or _period_of_title(title)
     if not start:
         reader.warn(1, title, "没有找到工作期（如“工作期为2022年7月-2025年6月”），请在识别稿中填写起止日期")
-    reader.end = end
+    reader.start, reader.end = start, end
     reader.read(paragraphs)
     reader.build()
+    reader.tables_read(cleaned.tables)
     reader.complete()
     plan = {
         "plan": {
@@ -320,15 +511,31 @@ def plan_parse(text: str, *, completions: dict | None = None) -> ParseResult:
             **completions.get("plan", {}),
         },
         "units": [*copy.deepcopy(completions.get("units", [])), *reader.registry.created],
-        "groups": copy.deepcopy(completions.get("groups", [])),
+        "groups": [*copy.deepcopy(completions.get("groups", [])), *reader.registry.created_groups],
         "areas": reader.areas,
-        "sections": [{k: v for k, v in s.items() if k != "_top"} for s in reader.sections],
+        "sections": [{k: v for k, v in s.items() if k != "_prefix"} for s in reader.sections],
         "safeguards": reader.safeguards,
     }
-    return ParseResult(plan=plan, warnings=reader.warnings)
+    return ParseResult(
+        plan=plan,
+        warnings=reader.warnings,
+        skipped=sorted(reader.skipped, key=lambda s: s.line),
+        lines_read=sorted(reader.read_lines),
+    )
 
 
-def _period(paragraphs: list[Paragraph]) -> tuple[str, str]:
+TITLE_YEARS = re.compile(r"[（(]\s*(\d{4})\s*年?\s*[-—－–~～至到]+\s*(\d{4})\s*年?\s*[）)]")
+
+
+def _period_of_title(title: str) -> tuple[str, str]:
+    """The period a title gives in brackets (……工作方案（2023—2025年）): whole years."""
+    match = TITLE_YEARS.search(title)
+    if not match:
+        return "", ""
+    return f"{int(match[1]):04d}-01-01", month_end(int(match[2]), 12)
+
+
+def _period(paragraphs: list[Paragraph]) -> tuple[str, str] | None:
     """The plan's start and end from a sentence naming its period, in the text before the first heading (or
     anywhere, failing that)."""
     for paragraph in paragraphs:
@@ -340,7 +547,7 @@ def _period(paragraphs: list[Paragraph]) -> tuple[str, str]:
                 y1, y2 = int(match["y1"]), int(match["y2"] or match["y1"])
                 m1, m2 = int(match["m1"] or 1), int(match["m2"] or 12)
                 return f"{y1:04d}-{m1:02d}-01", month_end(y2, m2)
-    return "", ""
+    return None
 
 
 def _mode_of(title: str) -> str:
@@ -401,3 +608,70 @@ def _same_target(goal: dict, task_indicator: dict) -> bool:
     if any(goal[key] != task_indicator[key] for key in numbers):
         return False
     return difflib.SequenceMatcher(None, goal["name"], task_indicator["name"]).ratio() >= 0.85
+
+
+CLAUSES = "\u0000"  # joins the clauses of an item's parts
+
+
+def _clauses(item: _Item) -> tuple[str, str]:
+    """An item's text without its responsibility clauses, and the clauses: the one that ends it, and the one of
+    each sub-item ((1)…（责任单位：…）) before it."""
+    if not item.parts:
+        return responsible_clause(item.text)
+    bodies, clauses = [], []
+    for index, part in enumerate(item.parts):
+        body, clause = responsible_clause(part)
+        if clause and (index == len(item.parts) - 1 or _is_sub_item(part)):
+            bodies.append(body)
+            clauses.append(clause)
+        else:
+            bodies.append(part)
+    return "\n".join(bodies), CLAUSES.join(clauses)
+
+
+def _is_sub_item(text: str) -> bool:
+    return any(marker.match(text) for kind, marker in MARKERS if kind in ("sub_item", "circled"))
+
+
+RANK = {kind: rank for rank, (kind, _marker) in enumerate(MARKERS)}
+
+
+def _marker(paragraph: Paragraph) -> tuple[str, str, str] | None:
+    """(kind, number, title) of a paragraph that starts with an outline marker; a 一、 before a long sentence is a
+    list in the text, not a heading."""
+    for kind, marker in MARKERS:
+        match = marker.match(paragraph.text)
+        if match and not (kind == "top" and _is_sentence(match[2])):
+            return kind, match[1], match[2]
+    return None
+
+
+def _outline(paragraphs: list[Paragraph]) -> _Node:
+    """The paragraphs as a tree of headings: a marker nests under the nearest one above it of an outer kind."""
+    root = _Node("root", Paragraph(0, ""))
+    stack = [root]
+    for paragraph in paragraphs:
+        marker = _marker(paragraph)
+        if marker is None:
+            stack[-1].body.append(paragraph)
+            continue
+        kind, number, title = marker
+        while len(stack) > 1 and RANK[stack[-1].kind] >= RANK[kind]:
+            stack.pop()
+        node = _Node(kind, paragraph, number, title.strip())
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root
+
+
+def _code_part(node: _Node) -> str:
+    """A heading's part of a task's code: 二 for 二、, (一) for （一）, 1 for 1., (1) for （1）; none for 第一部分."""
+    if node.kind in ("sub", "sub_item"):
+        return f"({node.number})"
+    return "" if node.kind == "part" else node.number
+
+
+def _table_area(title: str) -> str:
+    """The area for a table's ungrouped rows, named after the table: 附件1 某市主要指标表 → 主要指标."""
+    title = re.sub(r"^附件\s*\d*\s*[：:]?\s*|^表\s*\d+\s*", "", title).strip()
+    return "主要指标" if not title or "主要指标" in title else title.removesuffix("表")
