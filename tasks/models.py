@@ -26,7 +26,7 @@ class Section(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_section_number")]
 
     def __str__(self) -> str:
-        return f"（{self.number}）{self.title}"
+        return f"（{self.number}）{self.title}" if self.number else self.title
 
 
 class Task(models.Model):

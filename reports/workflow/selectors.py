@@ -154,10 +154,7 @@ def sheet_groups(*, unit: Unit, period: Period) -> list[SheetGroup]:
         if task.kind == Task.Kind.SAFEGUARD:
             title = _("任务进展 · 三、保障措施")
         else:
-            title = _("任务进展 · （%(number)s）%(title)s") % {
-                "number": task.section.number,
-                "title": task.section.title,
-            }
+            title = _("任务进展 · %(section)s") % {"section": task.section}
         add(row, SheetGroup.TASKS, title)
     return ([returned] if returned.rows else []) + list(groups.values())
 

@@ -196,11 +196,11 @@ class _Reader:
         self._goals_intro_checked(intro, numbered=any(item.kind == "area" for item in self.items))
 
     def _tasks(self, node: "_Node") -> None:
-        """A tasks part: with two levels of headings beneath it, the upper are sections and the lower tasks; with one,
-        those are its tasks in one section. Deeper levels ((1), ①) are parts of their task."""
+        """A tasks part: its headings are sections with tasks beneath them (see _sections), or its tasks, in one
+        section. Deeper levels ((1), ①) are parts of their task."""
         prefix = _code_part(node)
         self.read_lines.add(node.line)
-        if any(child.children for child in node.children):
+        if _sections(node.children):
             for child in node.children:
                 title, rest = _run_in(child.title)
                 section = {
@@ -273,6 +273,7 @@ class _Reader:
     def _goals_intro_checked(self, paragraphs: list[Paragraph], *, numbered: bool) -> None:
         """Sentences before the numbered goals introduce them; a target written there would be lost, so it is
         read into an area of its own when there are no numbered goals, and reported otherwise."""
+        prose: list[_Item] = []
         for paragraph in paragraphs:
             found = targets_find(
                 paragraph.text, default_deadline=self.end, plan_start=self.start, milestones=not numbered
@@ -281,14 +282,16 @@ class _Reader:
                 self.skip(paragraph, "目标的导语，没有可识别的指标")
                 continue
             if not numbered:
-                self.items.append(
-                    _Item("area", paragraph.line, "", self.goals_title, paragraph.text, titled=False)
-                )
+                prose.append(_Item("area", paragraph.line, "", self.goals_title, paragraph.text, titled=False))
                 self.read_lines.add(paragraph.line)
             else:
                 message = "目标导语中的数字不在编号的目标里，未识别为指标"
                 self.warn(paragraph.line, paragraph.text, message)
                 self.skip(paragraph, message)
+        if len(prose) > 1:  # goals written as paragraphs: 发展目标（一）, 发展目标（二）…
+            for index, item in enumerate(prose):
+                item.title = f"{item.title}（{_numeral(str(index + 1))}）"
+        self.items.extend(prose)
 
     # Building the structure.
 
@@ -456,7 +459,7 @@ class _Reader:
                 area.update(change)
         self._references()
         for indicator in _indicators_of(self.areas, self.sections):
-            if not indicator["uom"] and not indicator.get("ref"):
+            if not indicator["uom"] and not indicator.get("ref") and indicator["kind"] != "milestone":
                 self.warn(
                     self.lines[indicator["code"]],
                     indicator["source_text"],
@@ -662,6 +665,13 @@ def _outline(paragraphs: list[Paragraph]) -> _Node:
         stack[-1].children.append(node)
         stack.append(node)
     return root
+
+
+def _sections(nodes: list[_Node]) -> bool:
+    """Whether the headings of a tasks part are sections: some have headings beneath them that can be tasks (not
+    (1) or ①, which are a task's sub-items), and none names its own responsible units (a task does)."""
+    has_tasks = any(child.kind not in ("sub_item", "circled") for node in nodes for child in node.children)
+    return has_tasks and not any(responsible_clause(node.text)[1] for node in nodes)
 
 
 def _code_part(node: _Node) -> str:
