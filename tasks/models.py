@@ -42,6 +42,9 @@ class Task(models.Model):
         Section, on_delete=models.CASCADE, related_name="tasks", null=True, blank=True, verbose_name=_("板块")
     )
     number = models.CharField(_("序号"), max_length=10, help_text=_("任务如 1，保障措施如 一"))
+    # The code the plan's outline gives it (二(一)1; 一(二) under 第二部分…), read from the text; blank for a plan
+    # loaded before codes were kept, which reads 二(板块)序号 as the pilot plan is numbered.
+    outline_code = models.CharField(_("编号"), max_length=30, blank=True)
     title = models.CharField(_("标题"), max_length=300)
     text = models.TextField(_("原文"))
     position = models.PositiveIntegerField(_("排序"), default=0)
@@ -72,7 +75,9 @@ class Task(models.Model):
 
     @property
     def code(self) -> str:
-        """How the office refers to the item: 二(二)7 for a task, 三(一) for a safeguard."""
+        """How the office refers to the item: 二(二)7 for a task, 三(一) for a safeguard, as the plan numbers them."""
+        if self.outline_code:
+            return self.outline_code
         if self.kind == self.Kind.SAFEGUARD:
             return f"三({self.number})"
         return f"二({self.section.number}){self.number}"

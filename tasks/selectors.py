@@ -186,6 +186,7 @@ def plan_export_shape(data: dict) -> dict:
     data["groups"] = [{key: g[key] for key in ("name", "members")} for g in data["groups"]]
     for item in data["areas"] + [t for s in data["sections"] for t in s["tasks"]] + data["safeguards"]:
         item.pop("text", None)
+        item.pop("code", None)
         for indicator in item.get("indicators", []):
             indicator.pop("aggregation", None)
             indicator.pop("source_text", None)

@@ -216,6 +216,7 @@ def _task(*, plan: WorkPlan, section: Section | None, kind: str, data: dict, pos
         section=section,
         kind=kind,
         number=data["number"],
+        outline_code=data.get("code", ""),
         title=data["title"],
         text=data.get("text", ""),
         position=position,

@@ -3,12 +3,14 @@ sections with their tasks, safeguards, responsible units. What it cannot classif
 line; nothing is guessed silently."""
 
 import copy
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
 
 from .measures import month_end, targets_find
-from .normalize import DASHED, MARKERS, Paragraph, text_clean
+from .normalize import DASHED, Paragraph, text_clean
+from .outline import Node, are_sections, code_part, outline_read
 from .responsible import Responsible, UnitRegistry, responsible_clause, responsible_parse
 from .tables import Table, table_indicators
 
@@ -80,36 +82,6 @@ class _Item:
     code: str = ""  # a task's code in the outline: 二(一)1
 
 
-@dataclass
-class _Node:
-    """A heading of the outline (or the root), with the paragraphs right under it and the headings beneath."""
-
-    kind: str  # part / top / sub / item / sub_item / circled; root
-    paragraph: Paragraph
-    number: str = ""
-    title: str = ""
-    body: list[Paragraph] = field(default_factory=list)
-    children: list["_Node"] = field(default_factory=list)
-
-    @property
-    def line(self) -> int:
-        return self.paragraph.line
-
-    @property
-    def text(self) -> str:
-        return self.paragraph.text
-
-    def body_paragraphs(self) -> list[Paragraph]:
-        return list(self.body)
-
-    def paragraphs(self) -> list[Paragraph]:
-        """This heading's paragraph, its body and everything beneath it, in the order of the source."""
-        found = [self.paragraph, *self.body]
-        for child in self.children:
-            found.extend(child.paragraphs())
-        return sorted(found, key=lambda paragraph: paragraph.line)
-
-
 class _Reader:
     def __init__(self, completions: dict) -> None:
         self.completions = completions
@@ -133,7 +105,7 @@ class _Reader:
     def read(self, paragraphs: list[Paragraph]) -> None:
         """Each paragraph read into an area, task or safeguard, or listed as skipped with the reason: the outline
         (which markers occur, nested how) decides the levels, the headings' words decide the parts."""
-        root = _outline(paragraphs)
+        root = outline_read(paragraphs)
         for paragraph in root.body:
             self.skip(paragraph, "方案开头的说明，不导入")
         for node in root.children:
@@ -142,12 +114,12 @@ class _Reader:
     def skip(self, paragraph: Paragraph, reason: str) -> None:
         self.skipped.append(Skipped(line=paragraph.line, text=paragraph.text[:80], reason=reason))
 
-    def _dropped(self, node: "_Node", reason: str) -> None:
+    def _dropped(self, node: Node, reason: str) -> None:
         """A heading and everything under it skipped for one reason."""
         for paragraph in node.paragraphs():
             self.skip(paragraph, reason)
 
-    def _part(self, node: "_Node", *, within: str) -> None:
+    def _part(self, node: Node, *, within: str) -> None:
         mode = _mode_of(node.title)
         if mode == "goals":
             self._goals(node)
@@ -170,7 +142,7 @@ class _Reader:
                 self.warn(node.line, node.text, "这个小标题不在目标、任务或保障措施部分中，未导入")
             self._dropped(node, message)
 
-    def _goals(self, node: "_Node") -> None:
+    def _goals(self, node: Node) -> None:
         """A goals part: its numbered children are the goal areas (1. / （一） / any marker), or, failing those, its
         "——" lines; a child titled 总体目标/具体目标 is a goals part of its own."""
         self.goals_title = node.title
@@ -195,19 +167,19 @@ class _Reader:
             intro = [paragraph for paragraph in intro if paragraph not in dashed]
         self._goals_intro_checked(intro, numbered=any(item.kind == "area" for item in self.items))
 
-    def _tasks(self, node: "_Node") -> None:
+    def _tasks(self, node: Node) -> None:
         """A tasks part: its headings are sections with tasks beneath them (see _sections), or its tasks, in one
         section. Deeper levels ((1), ①) are parts of their task."""
-        prefix = _code_part(node)
+        prefix = code_part(node)
         self.read_lines.add(node.line)
-        if _sections(node.children):
+        if are_sections(node.children):
             for child in node.children:
                 title, rest = _run_in(child.title)
                 section = {
                     "number": child.number,
                     "title": title,
                     "tasks": [],
-                    "_prefix": prefix + _code_part(child),
+                    "_prefix": prefix + code_part(child),
                 }
                 self.sections.append(section)
                 self.read_lines.add(child.line)
@@ -226,7 +198,7 @@ class _Reader:
             for task in node.children:
                 self._item_add("task", task, number=task.number, section=section)
 
-    def _safeguards(self, node: "_Node") -> None:
+    def _safeguards(self, node: Node) -> None:
         """A safeguards part: each heading beneath it is one safeguard; without any, its text is one."""
         self.read_lines.add(node.line)
         if not node.children:
@@ -239,14 +211,17 @@ class _Reader:
             return
         for paragraph in node.body_paragraphs():
             self.skip(paragraph, "保障措施部分的导语，不单独导入")
+        prefix = code_part(node)
         for child in node.children:
             number = _numeral(child.number) if child.number.isdigit() else child.number
             title, rest = _run_in(child.title)
             parts = ([rest] if rest else []) + [p.text for p in child.paragraphs()[1:]]
-            self.items.append(_Item("safeguard", child.line, number, title, "\n".join(parts)))
+            item = _Item("safeguard", child.line, number, title, "\n".join(parts))
+            item.code = f"{prefix}({number})" if prefix else number  # 三(一)
+            self.items.append(item)
             self.read_lines.update(p.line for p in child.paragraphs())
 
-    def _item_add(self, kind: str, node: "_Node", *, number: str, section: dict | None = None) -> None:
+    def _item_add(self, kind: str, node: Node, *, number: str, section: dict | None = None) -> None:
         """An area or task: its heading paragraph, the paragraphs under it and its sub-items, each kept with its own
         responsibility clause."""
         paragraphs = node.paragraphs()
@@ -255,7 +230,7 @@ class _Reader:
         )
         item.parts = [p.text for p in paragraphs]
         if section is not None:
-            item.code = section["_prefix"] + _code_part(node)
+            item.code = section["_prefix"] + code_part(node)
         self.items.append(item)
         self.read_lines.update(p.line for p in paragraphs)
 
@@ -282,7 +257,9 @@ class _Reader:
                 self.skip(paragraph, "目标的导语，没有可识别的指标")
                 continue
             if not numbered:
-                prose.append(_Item("area", paragraph.line, "", self.goals_title, paragraph.text, titled=False))
+                prose.append(
+                    _Item("area", paragraph.line, "", self.goals_title, paragraph.text, titled=False)
+                )
                 self.read_lines.add(paragraph.line)
             else:
                 message = "目标导语中的数字不在编号的目标里，未识别为指标"
@@ -307,6 +284,7 @@ class _Reader:
                 self.safeguards.append(
                     {
                         "number": item.number,
+                        "code": item.code or item.number,
                         "title": item.title,
                         "text": item.text,
                         "responsible": responsible,
@@ -358,10 +336,12 @@ class _Reader:
 
     def _task(self, item: _Item, body: str, responsible: list) -> None:
         section = item.section
-        indicators = self._indicators(item, body, item.code or section["_prefix"] + item.number)
+        code = item.code or section["_prefix"] + item.number
+        indicators = self._indicators(item, body, code)
         section["tasks"].append(
             {
                 "number": item.number,
+                "code": code,
                 "title": item.title,
                 "text": item.text,
                 "responsible": responsible,
@@ -439,8 +419,32 @@ class _Reader:
                     break
             cores.append(core)
         prefix = _common_prefix(cores) if len(cores) > 1 else ""
+        if prefix.count("（") > prefix.count("）") or any(len(core) - len(prefix) < 2 for core in cores):
+            prefix = ""  # 建设目标（一）, 建设目标（二）: what is left would be a torn bracket, not a name
         for area, core in zip(self.areas, cores, strict=True):
             area["name"] = core[len(prefix) :] if len(core) > len(prefix) else core
+
+    def group_members_named(self) -> None:
+        """A county group proposed for a plan (the unit table has none) is made of the counties the plan names, in a
+        goal's text or a responsibility clause, when it names some but not all; otherwise of all of them."""
+        counties = [u["name"] for u in self.completions.get("units", []) if u.get("kind") == "county"]
+        items = self.areas + [t for s in self.sections for t in s["tasks"]] + self.safeguards
+        responsible = {e if isinstance(e, str) else e["name"] for item in items for e in item["responsible"]}
+        goals = "".join(area["text"] for area in self.areas)
+        named = [
+            name for name in counties if name in responsible or re.sub(r"(人民)?政府$", "", name) in goals
+        ]
+        if not named or len(named) == len(counties):
+            return
+        for group in self.registry.created_groups:
+            group["members"] = named
+            group["note"] = "识别方案时新建：成员为方案中点名的县级单位，请确认。"
+            created = f"单位组“{group['name']}”不在单位表中，已新建"
+            said = f"{created}，成员为方案中点名的{len(named)}个县级单位（{'、'.join(named)}），请领导小组办公室确认"
+            self.warnings = [
+                dataclasses.replace(w, message=said) if w.message.startswith(created) else w
+                for w in self.warnings
+            ]
 
     # Completions: what the text does not say.
 
@@ -503,6 +507,7 @@ def plan_parse(text: str, *, completions: dict | None = None) -> ParseResult:
     reader.read(paragraphs)
     reader.build()
     reader.tables_read(cleaned.tables)
+    reader.group_members_named()
     reader.complete()
     plan = {
         "plan": {
@@ -569,11 +574,6 @@ def _has(title: str, words: tuple[str, ...]) -> bool:
     return any(word in title for word in words)
 
 
-def _is_sentence(text: str) -> bool:
-    """一、 followed by a long sentence is a list in the text, not a heading."""
-    return len(text) > 40 and "。" in text[:40]
-
-
 def _run_in(text: str) -> tuple[str, str]:
     """A heading's title and the text run into it after its full stop ("指导思想。坚持…")."""
     head, stop, rest = text.partition("。")
@@ -617,68 +617,19 @@ CLAUSES = "\u0000"  # joins the clauses of an item's parts
 
 
 def _clauses(item: _Item) -> tuple[str, str]:
-    """An item's text without its responsibility clauses, and the clauses: the one that ends it, and the one of
-    each sub-item ((1)…（责任单位：…）) before it."""
+    """An item's text without its responsibility clauses, and the clauses: the one that ends each of its paragraphs
+    (a sub-item's (1)…（责任单位：…）, the item's own before a closing paragraph such as 各单位要高度重视。)."""
     if not item.parts:
         return responsible_clause(item.text)
     bodies, clauses = [], []
-    for index, part in enumerate(item.parts):
+    for part in item.parts:
         body, clause = responsible_clause(part)
-        if clause and (index == len(item.parts) - 1 or _is_sub_item(part)):
+        if clause:
             bodies.append(body)
             clauses.append(clause)
         else:
             bodies.append(part)
     return "\n".join(bodies), CLAUSES.join(clauses)
-
-
-def _is_sub_item(text: str) -> bool:
-    return any(marker.match(text) for kind, marker in MARKERS if kind in ("sub_item", "circled"))
-
-
-RANK = {kind: rank for rank, (kind, _marker) in enumerate(MARKERS)}
-
-
-def _marker(paragraph: Paragraph) -> tuple[str, str, str] | None:
-    """(kind, number, title) of a paragraph that starts with an outline marker; a 一、 before a long sentence is a
-    list in the text, not a heading."""
-    for kind, marker in MARKERS:
-        match = marker.match(paragraph.text)
-        if match and not (kind == "top" and _is_sentence(match[2])):
-            return kind, match[1], match[2]
-    return None
-
-
-def _outline(paragraphs: list[Paragraph]) -> _Node:
-    """The paragraphs as a tree of headings: a marker nests under the nearest one above it of an outer kind."""
-    root = _Node("root", Paragraph(0, ""))
-    stack = [root]
-    for paragraph in paragraphs:
-        marker = _marker(paragraph)
-        if marker is None:
-            stack[-1].body.append(paragraph)
-            continue
-        kind, number, title = marker
-        while len(stack) > 1 and RANK[stack[-1].kind] >= RANK[kind]:
-            stack.pop()
-        node = _Node(kind, paragraph, number, title.strip())
-        stack[-1].children.append(node)
-        stack.append(node)
-    return root
-
-
-def _sections(nodes: list[_Node]) -> bool:
-    """Whether the headings of a tasks part are sections: some have headings beneath them that can be tasks (not
-    (1) or ①, which are a task's sub-items), and none names its own responsible units (a task does)."""
-    has_tasks = any(child.kind not in ("sub_item", "circled") for node in nodes for child in node.children)
-    return has_tasks and not any(responsible_clause(node.text)[1] for node in nodes)
-
-
-def _code_part(node: _Node) -> str:
-    """A heading's part of a task's code: 二 for 二、, (一) for （一）, 1 for 1., (1) for （1）; none for 第一部分."""
-    if node.kind in ("sub", "sub_item"):
-        return f"({node.number})"
-    return "" if node.kind == "part" else node.number
 
 
 def _table_area(title: str) -> str:

@@ -154,9 +154,9 @@ PROSE = [
 def test_goals_written_as_prose_paragraphs_each_become_an_area():
     result = parsed(PROSE)
     areas = result.plan["areas"]
-    assert [(a["number"], [i["name"] for i in a["indicators"]]) for a in areas] == [
-        ("1", ["全县有效发明专利", "规上工业企业有效发明专利拥有率"]),
-        ("2", ["知识产权质押融资额", "知识产权纠纷调解成功率"]),
+    assert [(a["number"], a["name"], [i["name"] for i in a["indicators"]]) for a in areas] == [
+        ("1", "建设目标（一）", ["全县有效发明专利", "规上工业企业有效发明专利拥有率"]),
+        ("2", "建设目标（二）", ["知识产权质押融资额", "知识产权纠纷调解成功率"]),
     ]
     # A section written as one heading with its text: the task is that section.
     [section] = result.plan["sections"]
@@ -229,3 +229,39 @@ def test_a_period_sentence_wins_over_the_title():
              "1.加强保护。开展执法。（责任单位：市公安局）"]  # fmt: skip
     meta = parsed(lines).plan["plan"]
     assert (meta["start"], meta["end"]) == ("2023-07-01", "2025-06-30")
+
+
+def test_a_paragraph_after_a_task_keeps_the_units_its_clause_names():
+    lines = ["某市知识产权工作方案", "工作期为2024年1月至2025年12月。", "一、重点任务",
+             "1.加强执法。开展专项执法行动。（责任单位：市公安局）", "各单位要高度重视，抓好落实。",
+             "2.完善机制。（责任单位：市市场监管局）"]  # fmt: skip
+    result = parsed(lines)
+    tasks = [(t["number"], t["responsible"]) for t in result.plan["sections"][0]["tasks"]]
+    assert tasks == [("1", ["市公安局"]), ("2", ["市市场监管局"])]
+    assert result.warnings == []
+
+
+def test_a_county_group_the_table_lacks_is_made_of_the_counties_the_plan_names():
+    units = [*UNITS] + [
+        {"code": "dc", "name": "东城区人民政府", "full_name": "某市东城区人民政府", "kind": "county"},
+        {"code": "xs", "name": "西山县人民政府", "full_name": "某市西山县人民政府", "kind": "county"},
+        {"code": "nh", "name": "南河区人民政府", "full_name": "某市南河区人民政府", "kind": "county"},
+    ]
+    lines = ["某市知识产权工作方案", "工作期为2024年1月至2025年12月。", "一、工作目标",
+             "1.强县建设取得突破。支持东城区、西山县创建国家知识产权强县。（责任单位：市市场监管局）", "二、重点任务",
+             "1.推进强县建设。（责任单位：各县（市、区）人民政府）"]  # fmt: skip
+    result = plan_parse("\n".join(lines), completions={"units": units, "groups": []})
+    [group] = result.plan["groups"]
+    assert (group["name"], group["members"], group["needs_review"]) == (
+        "各县（市、区）人民政府",
+        ["东城区人民政府", "西山县人民政府"],
+        True,
+    )
+    assert [(w.line, w.message) for w in result.warnings] == [
+        (6, "单位组“各县（市、区）人民政府”不在单位表中，已新建，成员为方案中点名的2个县级单位（东城区人民政府、西山县人民政府），"
+            "请领导小组办公室确认")
+    ]  # fmt: skip
+    # Naming none (or all) of them: all the table's counties, as proposed.
+    lines[3] = "1.强县建设取得突破。开展强县建设。（责任单位：市市场监管局）"
+    [group] = plan_parse("\n".join(lines), completions={"units": units, "groups": []}).plan["groups"]
+    assert group["members"] == ["东城区人民政府", "西山县人民政府", "南河区人民政府"]
