@@ -84,7 +84,24 @@ def text_clean(text: str) -> Cleaned:
         )
     numbered = [(n, line) for n, line in lines if line and not PAGE_NUMBER.match(line)]
     numbered, title, issuer = _notice_removed(numbered)
+    numbered, title = _title_joined(numbered, title)
     return Cleaned(paragraphs=_joined(numbered), title=title, issuer=issuer, notes=notes, tables=tables)
+
+
+# How a plan's title ends: the kind of document, or the years it covers in brackets.
+TITLE_ENDINGS = ("方案", "规划", "计划", "意见", "办法", "纲要", "要点", "措施", "实施细则", "年）", "年)")
+
+
+def _title_joined(lines: list[tuple[int, str]], title: str) -> tuple[list[tuple[int, str]], str]:
+    """A title broken over two lines (德阳市推进国家知识产权强市建设 / 试点城市工作方案): the second line, short and
+    ending as titles do, is part of it when the first does not end so."""
+    if len(lines) < 2 or lines[0][1] != title or title.endswith(TITLE_ENDINGS):
+        return lines, title
+    second = lines[1][1]
+    if len(second) <= 30 and "。" not in second and second.endswith(TITLE_ENDINGS) and not is_heading(second):
+        joined = title + second
+        return [(lines[0][0], joined), *lines[2:]], joined
+    return lines, title
 
 
 def _line_clean(line: str) -> str:

@@ -265,3 +265,30 @@ def test_a_county_group_the_table_lacks_is_made_of_the_counties_the_plan_names()
     lines[3] = "1.强县建设取得突破。开展强县建设。（责任单位：市市场监管局）"
     [group] = plan_parse("\n".join(lines), completions={"units": units, "groups": []}).plan["groups"]
     assert group["members"] == ["东城区人民政府", "西山县人民政府", "南河区人民政府"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("某市推进知识产权强市建设", "工作方案（2024—2026年）"), ("某市知识产权保护和运用", "“十四五”规划")],
+)
+def test_a_title_broken_over_two_lines_is_one_title(first, second):
+    lines = [
+        first,
+        second,
+        "工作期为2024年1月至2026年12月。",
+        "一、重点任务",
+        "1.加强保护。开展执法。（责任单位：市公安局）",
+    ]
+    result = parsed(lines)
+    assert result.plan["plan"]["title"] == first + second
+    assert [s.line for s in result.skipped] == [3]  # the period sentence alone
+
+
+def test_a_first_line_that_is_a_whole_title_stays_alone():
+    lines = [
+        "某市知识产权工作方案",
+        "（测试数据）",
+        "一、重点任务",
+        "1.加强保护。开展执法。（责任单位：市公安局）",
+    ]
+    assert parsed(lines).plan["plan"]["title"] == "某市知识产权工作方案"
