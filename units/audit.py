@@ -40,6 +40,7 @@ ACTIONS = {
     "item_approve": "审核通过",
     "item_return": "退回",
     "item_reopen": "重新打开",
+    "item_comment": "填报项留言",
     "import": "导入",
     "upload": "上传佐证材料",
     "download": "下载或导出",

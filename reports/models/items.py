@@ -288,3 +288,37 @@ class ReopenRequest(models.Model):
     @property
     def item(self) -> ReportItem:
         return self.submission or self.task_report
+
+
+class ItemComment(models.Model):
+    """A short message on a figure or task report between the unit and the office (a question, an answer), beside
+    the return reason and the history: the thread stays with the item."""
+
+    MAX_LENGTH = 500
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    task_report = models.ForeignKey(
+        TaskReport, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    text = models.TextField(_("留言"), max_length=MAX_LENGTH)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("留言人")
+    )
+    created_at = models.DateTimeField(_("留言时间"))
+
+    class Meta:
+        verbose_name = _("填报项留言")
+        verbose_name_plural = _("填报项留言")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submission__isnull=False, task_report__isnull=True)
+                | Q(submission__isnull=True, task_report__isnull=False),
+                name="comment_on_one_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} · {self.text[:20]}"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from reports.instructions.selectors import instructions_on
 from reports.models import ReopenRequest, Submission, TaskReport
 from reports.views.scope import sheet_scope
+from reports.workflow.comments import item_comment_add
 from reports.workflow.drafts import item_save
 from reports.workflow.evidence import evidence_add, evidence_delete
 from reports.workflow.forms import EvidenceForm, ReasonForm
@@ -28,7 +29,7 @@ from targets.models import Indicator
 from tasks.models import Task
 from units.selectors import user_can_report_for, user_can_review
 
-ACTIONS = ("submit", "approve", "return", "reopen", "request_reopen", "upload")
+ACTIONS = ("submit", "approve", "return", "reopen", "request_reopen", "upload", "comment")
 
 
 def _item(request: HttpRequest, unit_code: str, period_code: str, kind: str, pk: int):
@@ -87,6 +88,7 @@ def item_detail(request: HttpRequest, unit_code: str, period_code: str, kind: st
             "item": item,
             "history": item_history(item=item) if item else [],
             "evidence": list(item.evidence.all()) if item else [],
+            "comments": list(item.comments.select_related("author")) if item else [],
             "reopen_requests": list(item.reopen_requests.select_related("requested_by", "decided_by"))
             if item
             else [],
@@ -127,6 +129,9 @@ def _act(request: HttpRequest, action: str, item) -> None:
     elif action == "request_reopen":
         reopen_request_create(user=user, item=item, reason=reason)
         messages.success(request, _("申请已提交，等待领导小组办公室处理。"))
+    elif action == "comment":
+        item_comment_add(user=user, item=item, text=request.POST.get("text", ""))
+        messages.success(request, _("留言已发出。"))
     elif action == "upload":
         form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():

@@ -107,7 +107,8 @@ NOT_SHOWN = {"id", "version", "updated_at", "updated_by", "unit", "period", "ind
 
 
 def item_history(*, item: Submission | TaskReport) -> list[dict]:
-    """Every saved state of the item, newest first, with who, when, why and each field's old → new."""
+    """Every saved state of the item and every comment on it, newest first, with who, when, why (the comment's text)
+    and each field's old → new."""
     records = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
     fields = {f.name: f for f in type(item)._meta.fields if f.name not in NOT_SHOWN}
     entries = []
@@ -132,6 +133,17 @@ def item_history(*, item: Submission | TaskReport) -> list[dict]:
             }
         )
         previous = record
+    # The comments on the item are part of its history: who wrote what, when.
+    for comment in item.comments.select_related("author"):
+        entries.append(
+            {
+                "when": comment.created_at,
+                "who": comment.author,
+                "why": _("留言：") + comment.text,
+                "changes": [],
+            }
+        )
+    entries.sort(key=lambda entry: entry["when"])
     return list(reversed(entries))
 
 
