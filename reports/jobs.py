@@ -14,6 +14,7 @@ from reports.documents.services import document_write
 from reports.figures.rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 from reports.workflow.excel.pending import pending_imports_clean
 from reports.workflow.plans import plans_end_due
+from reports.workflow.rules import quality_check
 from targets.models import Indicator, WorkPlan
 from targets.periods import portal_today
 from units.audit import audit_chain_check
@@ -123,3 +124,10 @@ def pending_imports_clean_all() -> int:
 def audit_chain_check_all() -> bool:
     """The nightly check of the audit log's hash chain (units.audit_chain). Returns whether it is intact."""
     return audit_chain_check().intact
+
+
+@job
+def quality_check_all() -> int:
+    """The nightly check of every active plan's approved figures against its validation rules (数据质量; a rule added
+    today finds the figures approved before it). Returns how many figures break a rule."""
+    return sum(len(quality_check(plan=plan)) for plan in _active_plans())

@@ -299,6 +299,7 @@ WRITES = {
     "reports:approve_sheet",
     "reports:reopen_decide",
     "reports:document_new",
+    "reports:quality_run",
 }
 
 
@@ -327,6 +328,8 @@ OFFICE_ONLY = {
     "reports:review_act",
     "reports:approve_sheet",
     "reports:reopen_decide",
+    "reports:quality",
+    "reports:quality_run",
     "tasks:plan_upload",
     "tasks:plan_draft",
     "tasks:plan_open",

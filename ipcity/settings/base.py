@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.jobs.pending_imports_clean_all",
         "schedule": crontab(hour=3, minute=30),
     },
+    # 03:45 every day: every active plan's approved figures against its validation rules (数据质量).
+    "quality-check-nightly": {
+        "task": "reports.jobs.quality_check_all",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 # The key approved figures are signed with (reports.figures.integrity); empty: SECRET_KEY. Rotating it needs
 # `manage.py sign_figures` afterwards to re-sign what is approved.

@@ -16,6 +16,7 @@ from .items import (
     TaskReport,
     evidence_path,
 )
+from .quality import QualityIssue, ValidationRule
 
 __all__ = [
     "EDITABLE_STATUSES",
@@ -26,6 +27,7 @@ __all__ = [
     "ItemComment",
     "ItemAction",
     "InstructionReply",
+    "QualityIssue",
     "ReopenRequest",
     "ReportItem",
     "ReportingTally",
@@ -34,5 +36,6 @@ __all__ = [
     "Status",
     "Submission",
     "TaskReport",
+    "ValidationRule",
     "evidence_path",
 ]

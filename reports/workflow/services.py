@@ -17,6 +17,7 @@ from reports.queue import alerts_refresh_after_commit, rollup_after_commit
 from reports.workflow.drafts import check_ended_plan_item, check_reporter, item_lock, stale_edit
 from reports.workflow.history import item_write
 from reports.workflow.locks import items_lock, sheet_items_lock
+from reports.workflow.rules import figure_violations
 from reports.workflow.selectors import period_previous
 from reports.workflow.validation import FIGURE_FIELDS, TASK_REPORT_FIELDS, figure_errors, task_report_errors
 from targets.models import Period
@@ -36,7 +37,7 @@ def _submit_errors(item: ReportItem) -> dict[str, list[str]]:
         if previous
         else None
     )
-    return figure_errors(
+    errors = figure_errors(
         indicator=item.indicator,
         data={n: getattr(item, n) for n in FIGURE_FIELDS},
         strict=True,
@@ -44,6 +45,15 @@ def _submit_errors(item: ReportItem) -> dict[str, list[str]]:
         has_evidence=item.evidence.exists(),
         today=portal_today(),
     )
+    # The office's rules (数据质量): an error refuses the figure, a warning asks for the reason in 说明.
+    for violation in figure_violations(item=item):
+        if violation.is_error:
+            errors.setdefault("__all__", []).append(violation.message)
+        elif not (item.note or "").strip():
+            errors.setdefault("note", []).append(
+                _("%(message)s。请在说明中写明原因") % {"message": violation.message}
+            )
+    return errors
 
 
 @transaction.atomic
