@@ -133,6 +133,9 @@ class Submission(ReportItem):
     # Written on approval (reports.figures.integrity): an HMAC of the value and the approval, to detect changes made
     # behind the application's back. Empty while not approved.
     checksum = models.CharField(_("校验码"), max_length=64, blank=True, editable=False)
+    # What the checks found when it was submitted (a rule's warning, an outlier against the unit's earlier quarters
+    # or other units), each answered by the 说明: the reviewer reads both in the queue.
+    quality_flags = models.JSONField(_("数据提示"), default=list, blank=True)
     history = HistoricalRecords(verbose_name=_("数据修改记录"), bases=[ItemHistory])
 
     class Meta:

@@ -148,8 +148,10 @@ def item_history(*, item: Submission | TaskReport) -> list[dict]:
 
 
 def _display(model_field: Field, value) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
+    if isinstance(value, list):
+        return "；".join(str(part) for part in value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, Decimal):

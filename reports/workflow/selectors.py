@@ -4,10 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from reports.models import Evidence, ReopenRequest, Status, Submission, TaskReport
+from reports.workflow.outliers import HISTORY_POINTS, HISTORY_QUARTERS, Outlier, outlier
 from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_today
 from tasks.models import Task, TaskIndicator
@@ -35,6 +36,37 @@ def period_previous(*, period: Period) -> Period | None:
     return Period.objects.filter(plan_id=period.plan_id, year=year, quarter=quarter).first()
 
 
+def unit_history(*, item: Submission, quarters: int = HISTORY_QUARTERS) -> list[Decimal]:
+    """The unit's figures of the indicator in the plan's quarters before the item's, oldest first (the last
+    `quarters` with a value). One query."""
+    year, quarter = item.period.year, item.period.quarter
+    earlier = (
+        Submission.objects.filter(
+            indicator_id=item.indicator_id,
+            unit_id=item.unit_id,
+            period__plan_id=item.period.plan_id,
+            value__isnull=False,
+        )
+        .filter(Q(period__year__lt=year) | Q(period__year=year, period__quarter__lt=quarter))
+        .order_by("-period__year", "-period__quarter")
+        .values_list("value", flat=True)[:quarters]
+    )
+    return list(reversed(earlier))
+
+
+def quarter_peers(*, item: Submission) -> list[Decimal]:
+    """The other units' figures of the indicator in the item's quarter, among units of its level (counties and zones
+    with each other, city-level units with each other: a city total is not a county's peer). One query."""
+    local = (Unit.Kind.COUNTY, Unit.Kind.ZONE)
+    peers = Submission.objects.filter(
+        indicator_id=item.indicator_id, period_id=item.period_id, value__isnull=False
+    ).exclude(unit_id=item.unit_id)
+    peers = (
+        peers.filter(unit__kind__in=local) if item.unit.kind in local else peers.exclude(unit__kind__in=local)
+    )
+    return list(peers.values_list("value", flat=True))
+
+
 def submissions_visible_to(*, user: User) -> QuerySet[Submission]:
     return Submission.objects.filter(unit__in=units_visible_to(user=user))
 
@@ -58,6 +90,23 @@ class SheetRow:
     task: Task | None = None
     item: Submission | TaskReport | None = None
     previous_value: Decimal | None = None
+    # The unit's figures of the indicator in the quarters before (up to HISTORY_QUARTERS, oldest first).
+    history: list[tuple[Period, Decimal]] = field(default_factory=list)
+
+    @property
+    def recent(self) -> list[tuple[Period, Decimal]]:
+        """The last four quarters, shown beside the figure."""
+        return self.history[-4:]
+
+    @property
+    def outlier(self) -> Outlier | None:
+        """The figure typed, far from the unit's earlier quarters (checked again with other units' at submission)."""
+        value = getattr(self.item, "value", None) if self.indicator else None
+        return outlier(value, [v for _p, v in self.history], method="history", minimum=HISTORY_POINTS)
+
+    @property
+    def outlier_text(self) -> str:
+        return self.outlier.message(self.indicator.uom) if self.outlier else ""
 
     @property
     def key(self) -> str:
@@ -106,16 +155,21 @@ def sheet_groups(*, unit: Unit, period: Period) -> list[SheetGroup]:
     """The unit's obligations for the quarter, grouped as the plan is, returned items first. Fixed query count."""
     plan = period.plan
     figures, reports = sheet_items(unit=unit, period=period)
-    previous = period_previous(period=period)
-    previous_values = (
-        dict(
-            Submission.objects.filter(unit=unit, period=previous, value__isnull=False).values_list(
-                "indicator_id", "value"
-            )
-        )
-        if previous
-        else {}
-    )
+    # The unit's figures of the quarters before: the last four beside each figure, up to eight for its outliers.
+    earlier = list(
+        Period.objects.filter(plan=plan)
+        .filter(Q(year__lt=period.year) | Q(year=period.year, quarter__lt=period.quarter))
+        .order_by("-year", "-quarter")[:HISTORY_QUARTERS]
+    )[::-1]
+    history: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
+    by_pk = {p.pk: p for p in earlier}
+    for indicator_id, period_id, value in (
+        Submission.objects.filter(unit=unit, period__in=earlier, value__isnull=False)
+        .order_by("period__year", "period__quarter")
+        .values_list("indicator_id", "period_id", "value")
+    ):
+        history[indicator_id].append((by_pk[period_id], value))
+    previous = earlier[-1] if earlier else None
     indicators = list(
         Indicator.objects.filter(plan=plan, reporting_units=unit)
         .select_related("area")
@@ -141,7 +195,8 @@ def sheet_groups(*, unit: Unit, period: Period) -> list[SheetGroup]:
         row = SheetRow(
             indicator=indicator,
             item=figures.get(indicator.pk),
-            previous_value=previous_values.get(indicator.pk),
+            previous_value=next((v for p, v in history[indicator.pk] if p == previous), None),
+            history=history[indicator.pk],
         )
         if indicator.area:
             title = _("指标 · %(area)s") % {"area": indicator.area}

@@ -17,8 +17,9 @@ from reports.queue import alerts_refresh_after_commit, rollup_after_commit
 from reports.workflow.drafts import check_ended_plan_item, check_reporter, item_lock, stale_edit
 from reports.workflow.history import item_write
 from reports.workflow.locks import items_lock, sheet_items_lock
+from reports.workflow.outliers import figure_outliers
 from reports.workflow.rules import figure_violations
-from reports.workflow.selectors import period_previous
+from reports.workflow.selectors import period_previous, quarter_peers, unit_history
 from reports.workflow.validation import FIGURE_FIELDS, TASK_REPORT_FIELDS, figure_errors, task_report_errors
 from targets.models import Period
 from targets.periods import portal_now, portal_today
@@ -26,9 +27,11 @@ from units.models import Unit, User
 from units.selectors import user_can_review
 
 
-def _submit_errors(item: ReportItem) -> dict[str, list[str]]:
+def _submit_errors(item: ReportItem) -> tuple[dict[str, list[str]], list[str]]:
+    """What stops the item's submission, by field, and what the checks flag on a figure (a rule's warning, an
+    outlier): each flag needs the reason in 说明, and is kept on the figure for the reviewer."""
     if isinstance(item, TaskReport):
-        return task_report_errors(data={n: getattr(item, n) for n in TASK_REPORT_FIELDS}, strict=True)
+        return task_report_errors(data={n: getattr(item, n) for n in TASK_REPORT_FIELDS}, strict=True), []
     previous = period_previous(period=item.period)
     previous_value = (
         Submission.objects.filter(indicator=item.indicator, unit=item.unit, period=previous)
@@ -46,14 +49,22 @@ def _submit_errors(item: ReportItem) -> dict[str, list[str]]:
         today=portal_today(),
     )
     # The office's rules (数据质量): an error refuses the figure, a warning asks for the reason in 说明.
+    flags = []
     for violation in figure_violations(item=item):
         if violation.is_error:
             errors.setdefault("__all__", []).append(violation.message)
-        elif not (item.note or "").strip():
-            errors.setdefault("note", []).append(
-                _("%(message)s。请在说明中写明原因") % {"message": violation.message}
-            )
-    return errors
+        else:
+            flags.append(violation.message)
+    if item.value is not None:
+        outliers = figure_outliers(
+            item.value, history=unit_history(item=item), peers=quarter_peers(item=item)
+        )
+        flags.extend(found.message(item.indicator.uom) for found in outliers)
+    if flags and not (item.note or "").strip():
+        errors.setdefault("note", []).extend(
+            _("%(flag)s。请在说明中写明原因") % {"flag": flag} for flag in flags
+        )
+    return errors, flags
 
 
 @transaction.atomic
@@ -70,7 +81,7 @@ def item_submit(*, user: User, item: ReportItem, expected_version: int | None = 
     check_ended_plan_item(item.period.plan, item)
     if expected_version is not None and item.version != expected_version:
         raise stale_edit(item, _("此项未提交。请核对当前内容后再提交。"))
-    errors = _submit_errors(item)
+    errors, flags = _submit_errors(item)
     if errors:
         raise ValidationError(errors)
     action = ItemAction.RESUBMIT if item.status == Status.RETURNED else ItemAction.SUBMIT
@@ -78,12 +89,11 @@ def item_submit(*, user: User, item: ReportItem, expected_version: int | None = 
     item.status, item.submitted_by, item.submitted_at = Status.SUBMITTED, user, portal_now()
     item.first_submitted_at = item.first_submitted_at or item.submitted_at
     item.reopened = False
-    item_write(
-        item,
-        user=user,
-        action=action,
-        fields=["status", "submitted_by", "submitted_at", "first_submitted_at", "reopened"],
-    )
+    fields = ["status", "submitted_by", "submitted_at", "first_submitted_at", "reopened"]
+    if isinstance(item, Submission):
+        item.quality_flags = flags
+        fields.append("quality_flags")
+    item_write(item, user=user, action=action, fields=fields)
     if first:
         tally_first_submission(item=item)
     instruction_replies_send(item=item)  # the unit's answers to instructions on this item go with it
