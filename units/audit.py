@@ -41,6 +41,8 @@ ACTIONS = {
     "item_return": "退回",
     "item_reopen": "重新打开",
     "item_comment": "填报项留言",
+    "follow_up_mark": "标记待核实",
+    "follow_up_resolve": "处理待核实",
     "import": "导入",
     "upload": "上传佐证材料",
     "download": "下载或导出",

@@ -16,13 +16,14 @@ from .items import (
     TaskReport,
     evidence_path,
 )
-from .quality import QualityIssue, ValidationRule
+from .quality import FollowUp, QualityIssue, ValidationRule
 
 __all__ = [
     "EDITABLE_STATUSES",
     "Alert",
     "Document",
     "Evidence",
+    "FollowUp",
     "Instruction",
     "ItemComment",
     "ItemAction",

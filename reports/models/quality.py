@@ -1,6 +1,7 @@
 """Data quality: the validation rules the office keeps per plan (管理后台, with history), and what the nightly check
 found among approved figures (数据质量)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -113,3 +114,44 @@ class QualityIssue(models.Model):
 
     def __str__(self) -> str:
         return self.message[:40]
+
+
+class FollowUp(models.Model):
+    """待核实: the office's doubt on an approved figure, with its note. The unit sees it until it is resolved: the
+    figure corrected (reopened and approved again) or confirmed as it stands, with the unit's reason."""
+
+    class Resolution(models.TextChoices):
+        CORRECTED = "corrected", _("已更正")
+        CONFIRMED = "confirmed", _("已确认无误")
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("数据")
+    )
+    note = models.TextField(_("待核实的问题"), max_length=500)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("标记人")
+    )
+    marked_at = models.DateTimeField(_("标记时间"))
+    resolution = models.CharField(_("处理结果"), max_length=10, choices=Resolution.choices, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待核实标记")
+        verbose_name_plural = _("待核实标记")
+        ordering = ["-marked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"], condition=models.Q(resolution=""), name="one_open_follow_up_per_figure"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.get_resolution_display() or _('待核实')}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.resolution

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.instructions.selectors import instructions_on
-from reports.models import ReopenRequest, Submission, TaskReport
+from reports.models import FollowUp, ReopenRequest, Submission, TaskReport
 from reports.views.scope import sheet_scope
 from reports.workflow.comments import item_comment_add
 from reports.workflow.drafts import item_save
 from reports.workflow.evidence import evidence_add, evidence_delete
+from reports.workflow.followups import follow_up_confirm, follow_up_mark
 from reports.workflow.forms import EvidenceForm, ReasonForm
 from reports.workflow.history import item_history
 from reports.workflow.selectors import evidence_visible_to, unit_reports_indicator, unit_reports_task
@@ -29,7 +30,17 @@ from targets.models import Indicator
 from tasks.models import Task
 from units.selectors import user_can_report_for, user_can_review
 
-ACTIONS = ("submit", "approve", "return", "reopen", "request_reopen", "upload", "comment")
+ACTIONS = (
+    "submit",
+    "approve",
+    "return",
+    "reopen",
+    "request_reopen",
+    "upload",
+    "comment",
+    "follow_up",
+    "follow_up_confirm",
+)
 
 
 def _item(request: HttpRequest, unit_code: str, period_code: str, kind: str, pk: int):
@@ -89,6 +100,9 @@ def item_detail(request: HttpRequest, unit_code: str, period_code: str, kind: st
             "history": item_history(item=item) if item else [],
             "evidence": list(item.evidence.all()) if item else [],
             "comments": list(item.comments.select_related("author")) if item else [],
+            "follow_ups": list(item.follow_ups.select_related("marked_by", "resolved_by"))
+            if kind == "figure" and item
+            else [],
             "reopen_requests": list(item.reopen_requests.select_related("requested_by", "decided_by"))
             if item
             else [],
@@ -129,6 +143,13 @@ def _act(request: HttpRequest, action: str, item) -> None:
     elif action == "request_reopen":
         reopen_request_create(user=user, item=item, reason=reason)
         messages.success(request, _("申请已提交，等待领导小组办公室处理。"))
+    elif action == "follow_up":
+        follow_up_mark(user=user, item=item, note=request.POST.get("note", ""))
+        messages.success(request, _("已标记待核实，填报单位会看到。"))
+    elif action == "follow_up_confirm":
+        mark = get_object_or_404(FollowUp, pk=request.POST.get("mark") or 0, submission_id=item.pk)
+        done = follow_up_confirm(user=user, mark=mark, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已确认数据无误。") if done else _("此项待核实已处理过。"))
     elif action == "comment":
         item_comment_add(user=user, item=item, text=request.POST.get("text", ""))
         messages.success(request, _("留言已发出。"))

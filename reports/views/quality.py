@@ -1,5 +1,6 @@
-"""数据质量 (the office's): the approved figures that break a plan's validation rules, as the nightly check found them,
-the rules with how many each found, and a button to check again now (after adding a rule)."""
+"""数据质量 (the office's): the figures marked 待核实 and not yet resolved, the approved figures that break a plan's
+validation rules as the nightly check found them, the rules with how many each found, and a button to check again
+now (after adding a rule)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.models import QualityIssue, ValidationRule
+from reports.models import FollowUp, QualityIssue, ValidationRule
 from reports.workflow.rules import quality_check
 from tasks.plan_choice import plan_for, plan_posted
 from units.selectors import user_can_review
@@ -30,7 +31,12 @@ def quality_page(request: HttpRequest) -> HttpResponse:
     rules = (
         ValidationRule.objects.filter(plan=plan).select_related("indicator").annotate(found=Count("issues"))
     )
-    return render(request, "reports/quality.html", {"plan": plan, "issues": issues, "rules": rules})
+    marks = FollowUp.objects.filter(submission__period__plan=plan, resolution="").select_related(
+        "marked_by", "submission__indicator", "submission__unit", "submission__period"
+    )
+    return render(
+        request, "reports/quality.html", {"plan": plan, "issues": issues, "rules": rules, "marks": marks}
+    )
 
 
 @require_POST

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from reports.models import Evidence, ReopenRequest, Status, Submission, TaskReport
+from reports.models import Evidence, FollowUp, ReopenRequest, Status, Submission, TaskReport
 from reports.workflow.outliers import HISTORY_POINTS, HISTORY_QUARTERS, Outlier, outlier
 from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_today
@@ -139,11 +139,13 @@ class SheetGroup:
 
 
 def sheet_items(*, unit: Unit, period: Period) -> tuple[dict[int, Submission], dict[int, TaskReport]]:
-    """The unit's figures (by indicator id) and task reports (by task id) of the quarter, with their evidence."""
+    """The unit's figures (by indicator id) and task reports (by task id) of the quarter, with their evidence (and a
+    figure's open 待核实 marks, `open_follow_ups`)."""
     evidence = Prefetch("evidence", Evidence.objects.order_by("uploaded_at"))
+    marks = Prefetch("follow_ups", FollowUp.objects.filter(resolution=""), to_attr="open_follow_ups")
     figures = {
         s.indicator_id: s
-        for s in Submission.objects.filter(unit=unit, period=period).prefetch_related(evidence)
+        for s in Submission.objects.filter(unit=unit, period=period).prefetch_related(evidence, marks)
     }
     reports = {
         r.task_id: r for r in TaskReport.objects.filter(unit=unit, period=period).prefetch_related(evidence)

@@ -15,6 +15,7 @@ from reports.instructions.services import instruction_replies_send
 from reports.models import ItemAction, ReopenRequest, ReportItem, Status, Submission, TaskReport
 from reports.queue import alerts_refresh_after_commit, rollup_after_commit
 from reports.workflow.drafts import check_ended_plan_item, check_reporter, item_lock, stale_edit
+from reports.workflow.followups import follow_ups_corrected
 from reports.workflow.history import item_write
 from reports.workflow.locks import items_lock, sheet_items_lock
 from reports.workflow.outliers import figure_outliers
@@ -130,6 +131,8 @@ def item_approve(*, user: User, item: ReportItem) -> bool:
         item.checksum = figure_checksum(item)
         fields.append("checksum")
     item_write(item, user=user, action=ItemAction.APPROVE, fields=fields)
+    if isinstance(item, Submission):
+        follow_ups_corrected(item=item, user=user)  # approved again after a reopen: its 待核实 is resolved
     _rollup(item)
     return True
 
