@@ -429,6 +429,7 @@ def _submission_rows(indicators, reporters, periods, unit_index, office, plan, r
                         "achieved": data.get("achieved"),
                         "achieved_on": data.get("achieved_on"),
                         "checksum": "",
+                        "quality_flags": "[]",
                     }
                     yield [values[f.attname] for f in fields]
 
