@@ -268,9 +268,6 @@ def _units_named(rows) -> tuple[list[Unit], list[Unit]]:
     return list(units.values()), list(leads.values())
 
 
-LOCAL = (Unit.Kind.COUNTY, Unit.Kind.ZONE)
-
-
 @transaction.atomic
 def plan_reporting_defaults(*, user: User, plan: WorkPlan) -> int:
     """Who reports each indicator no one reports yet, from the units the plan makes responsible for it (its goal
@@ -291,11 +288,11 @@ def plan_reporting_defaults(*, user: User, plan: WorkPlan) -> int:
         units, leads = _units_named(rows.order_by("position"))
         if not units:
             continue
-        local = [u for u in units if u.kind in LOCAL]
+        local = [u for u in units if u.kind in Unit.LOCAL_KINDS]
         if indicator.aggregation == Indicator.Aggregation.SUM:
             chosen = local or units
         else:
-            chosen = leads or [next((u for u in units if u.kind not in LOCAL), units[0])]
+            chosen = leads or [next((u for u in units if u.kind not in Unit.LOCAL_KINDS), units[0])]
         indicator_set_reporting(
             indicator=indicator,
             units=chosen,

@@ -17,6 +17,9 @@ class Unit(models.Model):
         SCENIC = "scenic", _("景区管委会")
         OFFICE = "office", _("领导小组办公室")
 
+    # A county or a zone: its figure is part of the city's (summed into it), not the city's own.
+    LOCAL_KINDS = (Kind.COUNTY, Kind.ZONE)
+
     code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("拼音缩写，如 kjj"))
     name = models.CharField(_("简称"), max_length=100, unique=True, help_text=_("方案中的写法，如 市科技局"))
     full_name = models.CharField(_("全称"), max_length=200, unique=True)

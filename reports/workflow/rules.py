@@ -17,7 +17,6 @@ from units.models import Unit
 
 COMPARE = {"<=": operator.le, ">=": operator.ge, "==": operator.eq}
 SYMBOLS = {"<=": "≤", ">=": "≥", "==": "="}
-LOCAL = (Unit.Kind.COUNTY, Unit.Kind.ZONE)  # a county or a zone: its figure is part of the city's
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ def rule_context(
     ):
         if unit_id in units:
             values[(indicator_id, unit_id, period_id)] = value
-        if kind not in LOCAL:
+        if kind not in Unit.LOCAL_KINDS:
             city.setdefault((indicator_id, period_id), value)
     return Context(values=values, city=city, previous=previous)
 
@@ -150,38 +149,46 @@ def figure_violations(*, item: Submission) -> list[Violation]:
     if not rules:
         return []
     figure = Figure(
-        item.indicator_id, item.unit_id, item.period_id, item.value, item.unit.kind in LOCAL, item.pk
+        item.indicator_id,
+        item.unit_id,
+        item.period_id,
+        item.value,
+        item.unit.kind in Unit.LOCAL_KINDS,
+        item.pk,
     )
     context = rule_context(plan=item.period.plan, rules=rules, figures=[figure], approved=False)
     return [v for rule in rules if (v := rule_check(rule, figure, context))]
 
 
+def _violations(*, plan: WorkPlan, approved: bool, **scope) -> list[Violation]:
+    """The figures of the plan's rule indicators (within `scope`, only approved ones if `approved`) against its active
+    rules. Three queries."""
+    rules = rules_active(plan=plan)
+    figures = Submission.objects.filter(
+        indicator__in=[r.indicator_id for r in rules], value__isnull=False, **scope
+    )
+    if approved:
+        figures = figures.filter(status=Status.APPROVED)
+    figures = [
+        Figure(indicator_id, unit_id, period_id, value, kind in Unit.LOCAL_KINDS, pk)
+        for pk, indicator_id, unit_id, period_id, value, kind in figures.values_list(
+            "pk", "indicator_id", "unit_id", "period_id", "value", "unit__kind"
+        )
+    ]
+    context = rule_context(plan=plan, rules=rules, figures=figures, approved=approved)
+    return [v for rule in rules for figure in figures if (v := rule_check(rule, figure, context))]
+
+
 def period_violations(*, plan: WorkPlan, period: Period) -> list[Violation]:
     """Every figure of one quarter (draft to approved, as typed) against the plan's active rules, for the command
-    line (manage.py data_quality). Three queries."""
-    rules = rules_active(plan=plan)
-    figures = [
-        Figure(indicator_id, unit_id, period_id, value, kind in LOCAL, pk)
-        for pk, indicator_id, unit_id, period_id, value, kind in Submission.objects.filter(
-            indicator__in=[r.indicator_id for r in rules], period=period, value__isnull=False
-        ).values_list("pk", "indicator_id", "unit_id", "period_id", "value", "unit__kind")
-    ]
-    context = rule_context(plan=plan, rules=rules, figures=figures, approved=False)
-    return [v for rule in rules for figure in figures if (v := rule_check(rule, figure, context))]
+    line (manage.py data_quality)."""
+    return _violations(plan=plan, approved=False, period=period)
 
 
 def quality_check(*, plan: WorkPlan) -> list[Violation]:
     """Every approved figure of the plan against its active rules (a rule added later finds the figures approved
     before it): the office's 数据质量 list is replaced by what is found. Returns the violations."""
-    rules = rules_active(plan=plan)
-    figures = [
-        Figure(indicator_id, unit_id, period_id, value, kind in LOCAL, pk)
-        for pk, indicator_id, unit_id, period_id, value, kind in Submission.objects.filter(
-            indicator__in=[r.indicator_id for r in rules], status=Status.APPROVED, value__isnull=False
-        ).values_list("pk", "indicator_id", "unit_id", "period_id", "value", "unit__kind")
-    ]
-    context = rule_context(plan=plan, rules=rules, figures=figures, approved=True)
-    found = [v for rule in rules for figure in figures if (v := rule_check(rule, figure, context))]
+    found = _violations(plan=plan, approved=True)
     now = portal_now()
     QualityIssue.objects.filter(rule__plan=plan).delete()
     QualityIssue.objects.bulk_create(

@@ -57,7 +57,7 @@ def unit_history(*, item: Submission, quarters: int = HISTORY_QUARTERS) -> list[
 def quarter_peers(*, item: Submission) -> list[Decimal]:
     """The other units' figures of the indicator in the item's quarter, among units of its level (counties and zones
     with each other, city-level units with each other: a city total is not a county's peer). One query."""
-    local = (Unit.Kind.COUNTY, Unit.Kind.ZONE)
+    local = Unit.LOCAL_KINDS
     peers = Submission.objects.filter(
         indicator_id=item.indicator_id, period_id=item.period_id, value__isnull=False
     ).exclude(unit_id=item.unit_id)
