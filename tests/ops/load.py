@@ -48,7 +48,10 @@ from .harness import (
 
 DATABASE = "ipcity_ops_load"
 BROKER_DB = 7
-STALE = "您的修改未保存"  # the portal's refusal of a save based on an old version (reports.workflow.drafts.stale_edit)
+# The portal's refusals of a save and of a submission based on an old version (reports.workflow.drafts.stale_edit,
+# reports.workflow.services.item_submit): a colleague changed the figure between this page and this post.
+STALE_SAVE, STALE_SUBMIT = "您的修改未保存", "此项未提交"
+STALE = (STALE_SAVE, STALE_SUBMIT)
 SAVE_ACTIONS = ("create", "save")  # the history actions of a draft save (reports.models.ItemAction)
 SUBMIT_ACTIONS = ("submit", "resubmit")
 
@@ -229,7 +232,7 @@ class Reporter(threading.Thread):
         return shown
 
     def _refused(self, what: str, errors: list[str]) -> None:
-        if any(STALE in e for e in errors):
+        if any(marker in e for e in errors for marker in STALE):
             self.outcome.counts[f"{what}_conflicts"] += 1
         elif any("不能修改" in e for e in errors):  # locked by a colleague's submission during this post
             self.outcome.counts[f"{what}_on_locked"] += 1

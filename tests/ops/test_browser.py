@@ -16,7 +16,7 @@ from tests.reports.factories import indicator, task
 from units.models import Unit, User
 
 from .harness import Page, counts_in
-from .load import STALE
+from .load import STALE, STALE_SAVE, STALE_SUBMIT
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -100,5 +100,33 @@ def test_a_typed_value_is_saved_a_ticked_row_submitted_and_a_stale_row_refused(c
     answered = _post(client, url, submitted.form_data(action="save", values={f"{other}-value": "5"}))
     assert answered.status_code == 200
     refused = Page.parse(answered.content.decode())
-    assert any(STALE in error for error in refused.rows[other].errors)
+    assert any(STALE_SAVE in error for error in refused.rows[other].errors)
     assert not refused.rows[key].errors
+
+
+def test_a_submission_of_a_row_a_colleague_changed_meanwhile_is_refused_with_a_stale_message(
+    client, plan, reporter
+):
+    """The load run's race: a colleague saves the figure between this page and the tick-and-submit post."""
+    key = f"f{indicator(plan, '1.1').pk}"
+    url, page = _sheet(client)
+    data = page.form_data(action="save", values={f"{key}-value": "3", f"{key}-note": "负载测试"})
+    shown = Page.parse(client.get(_post(client, url, data).url).content.decode())
+    figure_save(
+        user=reporter,
+        unit=Unit.objects.get(code="jingyang"),
+        period=Period.objects.get(plan=plan, year=2023, quarter=4),
+        indicator=indicator(plan, "1.1"),
+        data={"value": Decimal("4"), "note": "同事修改"},
+        expected_version=1,
+    )
+    answered = _post(
+        client, url, shown.form_data(action="submit_selected", ticked=frozenset({f"{key}-submit"}))
+    )
+    refused = Page.parse(answered.content.decode())
+    errors = refused.rows[key].errors
+    assert any(STALE_SUBMIT in error for error in errors)
+    assert any(marker in error for error in errors for marker in STALE)  # what the load run counts
+    assert (
+        Submission.objects.get(indicator=indicator(plan, "1.1"), unit__code="jingyang").status == Status.DRAFT
+    )
