@@ -390,6 +390,7 @@ def _item_values(unit, period, status: str, times: dict, office, return_reason: 
         "period_id": period.pk,
         "status": status,
         "reopened": False,
+        "proxy_reason": "",
         "version": 3,
         "note": "",
         "return_reason": return_reason if status == Status.RETURNED else "",

@@ -14,6 +14,7 @@ from .views import (
     sheet,
     subjects,
     succession,
+    unit_review,
 )
 
 app_name = "reports"
@@ -38,6 +39,8 @@ urlpatterns = [
     path("quality/", quality.quality_page, name="quality"),
     path("quality/check/", quality.quality_run, name="quality_run"),
     path("review/act/", review.review_act, name="review_act"),
+    path("unit-review/", unit_review.unit_review, name="unit_review"),
+    path("unit-review/act/", unit_review.unit_review_act, name="unit_review_act"),
     path("review/" + REPORT.removeprefix("report/") + "approve/", review.approve_sheet, name="approve_sheet"),
     path("reopen/<int:pk>/decide/", items.reopen_decide, name="reopen_decide"),
     path("dashboard/indicators/", dashboard.indicator_table, name="indicator_table"),

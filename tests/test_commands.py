@@ -45,13 +45,14 @@ def test_rollup_says_how_many_approved_figures_it_summed_and_what_changed(plan, 
     run("rollup")
     figure = figure_save(
         user=office_user,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code="jingyang"),
         period=period(plan, "2023Q4"),
         indicator=indicator(plan, "1.1"),
         data={"value": Decimal("58")},
         expected_version=None,
     )
-    item_submit(user=office_user, item=figure)
+    item_submit(user=office_user, proxy_reason="代填（测试数据）", item=figure)
     # Its rollup job waits for a commit, which never comes in a test: the command does the summing here.
     item_approve(user=office_user, item=figure)
     said = run("rollup")

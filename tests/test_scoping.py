@@ -300,6 +300,7 @@ WRITES = {
     "reports:reopen_decide",
     "reports:document_new",
     "reports:quality_run",
+    "reports:unit_review_act",
 }
 
 
@@ -359,6 +360,41 @@ def test_a_reporter_opens_none_of_the_office_pages_even_for_its_own_unit(client,
     for pattern in patterns:
         for method in ("get", "post"):
             assert_refused(client, reporter, method, url_for(pattern, jingyang_data), jingyang_data["post"])
+    assert snapshot() == before
+
+
+# 单位审核's pages: a unit head's own queue; every other role is refused them (the office reviews on its own pages).
+UNIT_HEAD_ONLY = {"reports:unit_review", "reports:unit_review_act"}
+
+
+@pytest.mark.parametrize("role", [User.Role.REPORTER, User.Role.OFFICE, User.Role.LEADER])
+def test_the_unit_review_pages_are_a_unit_heads_alone(client, jingyang_data, make_user, role):
+    user = make_user(f"x-{role}", role, "jingyang" if role == User.Role.REPORTER else None)
+    client.force_login(user)
+    before = snapshot()
+    patterns = [pattern for pattern in all_patterns() if pattern.name in UNIT_HEAD_ONLY]
+    assert {pattern.name for pattern in patterns} == UNIT_HEAD_ONLY
+    for pattern in patterns:
+        for method in ("get", "post"):
+            assert_refused(client, user, method, url_for(pattern, jingyang_data), jingyang_data["post"])
+    assert snapshot() == before
+
+
+def test_a_unit_head_of_another_unit_passes_none_of_its_items(client, jingyang_data, make_user):
+    """广汉市's head: 旌阳区's pending figure is not in its queue, and posting its id changes nothing."""
+    figure = Submission.objects.filter(unit__code="jingyang").first()
+    Submission.objects.filter(pk=figure.pk).update(status="pending")
+    head = make_user("gh-head", User.Role.UNIT_HEAD, "guanghan")
+    client.force_login(head)
+    before = snapshot()
+    page = client.get(reverse("reports:unit_review")).content.decode()
+    assert f'value="{figure.pk}"' not in page
+    client.post(reverse("reports:unit_review_act"), {"figure": [figure.pk], "action": "forward"})
+    assert snapshot() == before
+    item = reverse(
+        "reports:item_detail", args=["jingyang", figure.period.code, "figure", figure.indicator_id]
+    )
+    assert_refused(client, head, "post", item, {"action": "forward"})
     assert snapshot() == before
 
 

@@ -26,11 +26,36 @@ admin.site.unregister(Group)
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("name", "full_name", "kind", "code", "needs_review", "position")
-    list_filter = ("kind", "needs_review")
+    """Units, for the system administrator. The office changes only how a unit's figures are reviewed: its own
+    单位审核 and the county a town or department reports under (its sub-units)."""
+
+    list_display = ("name", "full_name", "kind", "code", "unit_review", "parent", "needs_review", "position")
+    list_filter = ("kind", "unit_review", "needs_review")
     search_fields = ("name", "full_name", "code")
     ordering = ("position", "id")
-    fields = ("code", "name", "full_name", "kind", "aliases", "position", "needs_review")
+    fields = (
+        "code",
+        "name",
+        "full_name",
+        "kind",
+        "aliases",
+        "position",
+        "needs_review",
+        "unit_review",
+        "parent",
+    )
+    OFFICE_FIELDS = ("unit_review", "parent")
+
+    def _office(self, request) -> bool:
+        return request.user.is_authenticated and request.user.role == User.Role.OFFICE
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._office(request) or super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._office(request):
+            return [name for name in self.fields if name not in self.OFFICE_FIELDS]
+        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(UnitGroup)

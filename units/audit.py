@@ -40,6 +40,8 @@ ACTIONS = {
     "item_approve": "审核通过",
     "item_return": "退回",
     "item_reopen": "重新打开",
+    "item_forward": "单位审核通过",
+    "item_unit_return": "单位审核退回",
     "item_comment": "填报项留言",
     "follow_up_mark": "标记待核实",
     "follow_up_resolve": "处理待核实",

@@ -1,6 +1,7 @@
 """Units (the bodies the plan names), the groups the plan uses for several units at once, and users."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,24 @@ class Unit(models.Model):
     needs_review = models.BooleanField(
         _("待确认"), default=False, help_text=_("从方案文本识别出的新单位，需办公室确认")
     )
+    # 单位审核 (two-level review): the unit's figures go to its 单位审核 users first, then to the office.
+    unit_review = models.BooleanField(
+        _("单位审核"),
+        default=False,
+        help_text=_("开启后，本单位填报员提交的数据先由本单位的单位审核人审核通过，再报送领导小组办公室"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_units",
+        help_text=_(
+            "乡镇（街道）或部门作为区县的下级单位时填写：其提交的数据先由上级单位的单位审核人审核；"
+            "下级单位的数据不计入全市合计（全市合计按区县本级数据计算）"
+        ),
+    )
 
     class Meta:
         verbose_name = _("单位")
@@ -37,6 +56,25 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": _("单位不能是自己的上级单位")})
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": _("上级单位本身是下级单位；只支持一级下级单位，请选择区县")})
+        if self.pk and Unit.objects.filter(parent_id=self.pk).exists():
+            raise ValidationError({"parent": _("本单位已有下级单位，不能再设上级单位")})
+
+    @property
+    def reviewing_unit_id(self) -> int | None:
+        """The unit whose 单位审核 users check this unit's submissions before the office: its parent for a sub-unit,
+        itself when it has 单位审核 on, else none (its submissions go straight to the office)."""
+        if self.parent_id:
+            return self.parent_id
+        return self.pk if self.unit_review else None
 
 
 class UnitGroup(models.Model):

@@ -1,6 +1,6 @@
 """Reads for units and groups, and the one place that decides which units a user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Unit, UnitGroup, User
 
@@ -33,6 +33,8 @@ def units_visible_to(*, user: User) -> QuerySet[Unit]:
         return Unit.objects.none()
     if user.role in ALL_UNITS_ROLES:
         return Unit.objects.all()
+    if user.role == User.Role.UNIT_HEAD and user.unit_id:  # and the sub-units whose figures it reviews
+        return Unit.objects.filter(Q(pk=user.unit_id) | Q(parent_id=user.unit_id))
     if user.role in User.UNIT_ROLES and user.unit_id:
         return Unit.objects.filter(pk=user.unit_id)
     return Unit.objects.none()
@@ -96,6 +98,22 @@ def user_can_report_for(*, user: User, unit: Unit) -> bool:
 
 def user_can_review(*, user: User) -> bool:
     return user.is_authenticated and user.role == User.Role.OFFICE
+
+
+def user_can_unit_review(*, user: User, unit: Unit) -> bool:
+    """单位审核: a unit head checks what its unit (and its sub-units) submit, where that review is on, before the
+    office sees it."""
+    return (
+        user.is_authenticated
+        and user.role == User.Role.UNIT_HEAD
+        and user.unit_id is not None
+        and unit.reviewing_unit_id == user.unit_id
+    )
+
+
+def user_enters_for(*, user: User, unit: Unit) -> bool:
+    """代填: the office writing a unit's figures for it (allowed, with a reason, by user_can_report_for)."""
+    return user.is_authenticated and user.role == User.Role.OFFICE and user.unit_id != unit.pk
 
 
 def office_emails() -> list[str]:

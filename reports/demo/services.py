@@ -151,7 +151,9 @@ def _baselines(*, plan: WorkPlan, office: User) -> int:
     return changed
 
 
-def _save(obligation: Obligation, user: User, period: Period, entry, version: int | None) -> ReportItem:
+def _save(
+    obligation: Obligation, user: User, period: Period, entry, version: int | None, proxy_reason: str = ""
+) -> ReportItem:
     return item_save(
         user=user,
         unit=obligation.unit,
@@ -159,6 +161,7 @@ def _save(obligation: Obligation, user: User, period: Period, entry, version: in
         subject=obligation.indicator or obligation.task,
         data=entry.data() if isinstance(entry, Figure) else entry,
         expected_version=version,
+        proxy_reason=proxy_reason,
     )
 
 
@@ -197,8 +200,9 @@ RETURN_REASONS = {
 COUNT_NAMES = (
     "obligations", "submissions", "task_reports", "approved", "submitted", "returned", "draft", "missing",
     "returned_and_resubmitted", "on_time", "late", "evidence", "users_created", "baselines_set",
-    "instructions", "instruction_replies",
+    "instructions", "instruction_replies", "unit_review", "proxy",
 )  # fmt: skip
+PROXY_REASON = f"{DEMO}：该单位填报员休假，按其报送的纸质材料代填"
 
 
 def _choices(obligations: list[Obligation], n: int, seed: int) -> tuple[dict[int, tuple], set, set]:
@@ -292,6 +296,49 @@ def _quarter(
                 item_approve(user=office, item=item)
             counts["approved"] += 1
             counts["returned_and_resubmitted"] += 1
+    return counts
+
+
+def _review_examples(
+    *,
+    q: int,
+    period: Period,
+    obligations: list[Obligation],
+    choices: tuple,
+    office: User,
+    reporters: dict[int, User],
+) -> Counter:
+    """The running plan's last quarter shows two ways of reporting besides the usual: a county with its own review
+    (单位审核), whose reporter has now submitted the drafts it had left, waiting for the county's head; and one
+    missing task report the office entered and submitted for its unit (代填), with the reason."""
+    _returns, missing, drafts = choices
+    counts: Counter = Counter()
+    waiting = [o for o in obligations if o.key in drafts and o.unit.kind == Unit.Kind.COUNTY]
+    if waiting:
+        county = waiting[0].unit
+        county.unit_review = True
+        county.save(update_fields=["unit_review"])
+        if not User.objects.filter(username=f"{county.code}-sh").exists():
+            user_create(
+                username=f"{county.code}-sh",
+                password=DEMO_PASSWORD,
+                role=User.Role.UNIT_HEAD,
+                unit=county,
+                first_name=f"{county.name}单位审核人（演示）",
+            )
+            counts["users_created"] += 1
+        for obligation in (o for o in waiting if o.unit == county):
+            model, about = (Submission, "indicator") if obligation.indicator else (TaskReport, "task")
+            item = model.objects.get(
+                unit=county, period=period, **{about: obligation.indicator or obligation.task}
+            )
+            _submit(obligation, reporters[county.pk], period, item, obligation.entries[q])
+            counts.update(draft=-1, unit_review=1)
+    entered = next((o for o in obligations if o.key in missing and o.task), None)
+    if entered is not None:
+        item = _save(entered, office, period, entered.entries[q], None, proxy_reason=PROXY_REASON)
+        item_submit(user=office, item=item, proxy_reason=PROXY_REASON)
+        counts.update(missing=-1, submitted=1, proxy=1)
     return counts
 
 
@@ -405,6 +452,17 @@ def demo_data_generate(
     if until is None:
         counts.update(
             _instructions(plan=plan, periods=periods, office=office, reporters=reporters, seed=seed)
+        )
+    elif written:
+        counts.update(
+            _review_examples(
+                q=len(written) - 1,
+                period=written[-1],
+                obligations=obligations,
+                choices=choices,
+                office=office,
+                reporters=reporters,
+            )
         )
     counts["obligations"] = len(obligations) * len(written)
     counts["submissions"] = Submission.objects.filter(period__plan=plan).count()

@@ -198,9 +198,10 @@ def _latest_values(indicator_ids: list[int]) -> dict[tuple[int, int], Decimal]:
 
 
 def _city_wanted(indicators: list[Indicator], period_ids: list[int]) -> dict[tuple[int, int], dict]:
-    """The city row of every indicator × quarter, from a few grouped queries over the (synced) unit rows."""
+    """The city row of every indicator × quarter, from a few grouped queries over the (synced) unit rows. A sub-unit's
+    figures (a town's under its county) are detail of its county's, which the county reports itself: not added in."""
     ids = [i.pk for i in indicators]
-    unit_rows = Rollup.objects.filter(indicator_id__in=ids, unit__isnull=False)
+    unit_rows = Rollup.objects.filter(indicator_id__in=ids, unit__isnull=False, unit__parent__isnull=True)
     groups = {
         (g["indicator_id"], g["period_id"]): g
         for g in unit_rows.values("indicator_id", "period_id").annotate(
@@ -311,7 +312,7 @@ def _rebuild(*, plan: WorkPlan, indicator_ids: list[int] | None) -> int:
     reporters = Indicator.reporting_units.through.objects.filter(indicator_id=OuterRef("pk"))
     indicators = list(
         chosen.annotate(
-            expected=Count("reporting_units"),
+            expected=Count("reporting_units", filter=Q(reporting_units__parent__isnull=True)),
             lead_unit_id=Subquery(reporters.order_by("unit__position", "unit_id").values("unit_id")[:1]),
         ).order_by("pk")
     )

@@ -15,6 +15,10 @@ from units.models import Unit
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")
+    PENDING = (
+        "pending",
+        _("待单位审核"),
+    )  # submitted by its reporter, with its unit's 单位审核 (two-level review)
     SUBMITTED = "submitted", _("已提交")
     RETURNED = "returned", _("已退回")
     APPROVED = "approved", _("已审核")
@@ -35,6 +39,9 @@ class ItemAction(models.TextChoices):
     APPROVE = "approve", _("审核通过")
     RETURN = "return", _("退回")
     REOPEN = "reopen", _("重新打开")
+    TO_UNIT = "to_unit", _("提交单位审核")
+    FORWARD = "forward", _("单位审核通过，报送办公室")
+    UNIT_RETURN = "unit_ret", _("单位审核退回")
 
 
 class ItemHistory(models.Model):
@@ -69,6 +76,8 @@ class ReportItem(models.Model):
     return_reason = models.TextField(_("退回原因"), blank=True)
     # A returned item the office reopened after approving it (its return_reason then holds the office's words).
     reopened = models.BooleanField(_("已重新打开"), default=False)
+    # 代填: the office entered or submitted this item for its unit, for this reason (the last write was the office's).
+    proxy_reason = models.TextField(_("代填原因"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -117,6 +126,11 @@ class ReportItem(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == Status.APPROVED
+
+    @property
+    def is_proxy(self) -> bool:
+        """代填: the office entered or submitted it for its unit (the reason is kept with it and in its history)."""
+        return bool(self.proxy_reason)
 
 
 class Submission(ReportItem):

@@ -18,7 +18,7 @@ from reports.workflow.excel import (
 )
 from reports.workflow.excel.limits import MAX_UPLOAD_MB, PREVIEW_ROWS
 from reports.workflow.excel.pending import pending_import_drop, pending_import_keep, pending_import_read
-from units.selectors import user_can_report_for
+from units.selectors import user_can_report_for, user_enters_for
 
 
 def template_download(request: HttpRequest, unit_code: str, period_code: str) -> HttpResponse:
@@ -35,6 +35,9 @@ def upload(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespon
     unit, period = sheet_scope(request, unit_code, period_code)
     if not user_can_report_for(user=request.user, unit=unit):
         raise PermissionDenied(_("您只能上传本单位的填报表"))
+    proxy_reason = request.POST.get(
+        "proxy_reason", ""
+    )  # 代填: the office's reason, carried to the confirmation
     if request.POST.get("action") == "confirm":
         kept = {"user_id": request.user.pk, "unit_code": unit.code, "period_code": period.code}
         token = request.POST.get("token", "")
@@ -42,7 +45,14 @@ def upload(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespon
         if content is None:
             messages.error(request, _("上传的文件已失效，请重新上传"))
             return redirect(sheet_url(unit, period))
-        result = sheet_import(user=request.user, unit=unit, period=period, content=content, dry_run=False)
+        result = sheet_import(
+            user=request.user,
+            unit=unit,
+            period=period,
+            content=content,
+            dry_run=False,
+            proxy_reason=proxy_reason,
+        )
         if result.applied:
             pending_import_drop(**kept, token=token)
             messages.success(
@@ -52,6 +62,15 @@ def upload(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespon
                 )
                 % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
             )
+            if result.notice_count:
+                messages.warning(
+                    request,
+                    _(
+                        "其中%(n)d项数据有数据质量提示（不符合校验规则或数值异常）。提交前请核对："
+                        "不符合“错误”级规则的须改正数值，其他的须在说明中写明原因，提交时会逐项提示。"
+                    )
+                    % {"n": result.notice_count},
+                )
             return redirect(sheet_url(unit, period))
     else:
         upload_file = request.FILES.get("file")
@@ -62,7 +81,14 @@ def upload(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespon
             messages.error(request, _("文件超过%(limit)dMB，请检查是否选错了文件") % {"limit": MAX_UPLOAD_MB})
             return redirect(sheet_url(unit, period))
         content = upload_file.read()
-        result = sheet_import(user=request.user, unit=unit, period=period, content=content, dry_run=True)
+        result = sheet_import(
+            user=request.user,
+            unit=unit,
+            period=period,
+            content=content,
+            dry_run=True,
+            proxy_reason=proxy_reason,
+        )
         token = ""
         if not result.has_errors:
             token = pending_import_keep(
@@ -77,6 +103,8 @@ def upload(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespon
             "result": result,
             "preview": result.preview(limit=PREVIEW_ROWS),
             "token": token,
+            "proxy_reason": proxy_reason,
+            "proxy": user_enters_for(user=request.user, unit=unit),
             "filename": request.FILES.get("file"),
         },
     )

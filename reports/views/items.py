@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.instructions.selectors import instructions_on
-from reports.models import FollowUp, ReopenRequest, Submission, TaskReport
+from reports.models import FollowUp, ReopenRequest, Status, Submission, TaskReport
 from reports.views.scope import sheet_scope
 from reports.workflow.comments import item_comment_add
 from reports.workflow.drafts import item_save
@@ -20,15 +20,17 @@ from reports.workflow.history import item_history
 from reports.workflow.selectors import evidence_visible_to, unit_reports_indicator, unit_reports_task
 from reports.workflow.services import (
     item_approve,
+    item_forward,
     item_reopen,
     item_return,
     item_submit,
+    item_unit_return,
     reopen_request_create,
     reopen_request_decide,
 )
 from targets.models import Indicator
 from tasks.models import Task
-from units.selectors import user_can_report_for, user_can_review
+from units.selectors import user_can_report_for, user_can_review, user_can_unit_review, user_enters_for
 
 ACTIONS = (
     "submit",
@@ -40,6 +42,8 @@ ACTIONS = (
     "comment",
     "follow_up",
     "follow_up_confirm",
+    "forward",
+    "unit_return",
 )
 
 
@@ -108,6 +112,8 @@ def item_detail(request: HttpRequest, unit_code: str, period_code: str, kind: st
             else [],
             "can_report": user_can_report_for(user=request.user, unit=unit),
             "can_review": user_can_review(user=request.user),
+            "can_unit_review": user_can_unit_review(user=request.user, unit=unit),
+            "proxy": user_enters_for(user=request.user, unit=unit),
             "reason_form": ReasonForm(),
             "evidence_form": EvidenceForm(),
             # The thread of this indicator or task, as far as it concerns this unit.
@@ -125,10 +131,21 @@ def item_detail(request: HttpRequest, unit_code: str, period_code: str, kind: st
 def _act(request: HttpRequest, action: str, item) -> None:
     user, reason = request.user, request.POST.get("reason", "")
     if action == "submit":
-        done = item_submit(user=user, item=item)
+        done = item_submit(user=user, item=item, proxy_reason=request.POST.get("proxy_reason", ""))
+        item.refresh_from_db(fields=["status"])
+        waiting = _("本单位审核人") if item.status == Status.PENDING else _("领导小组办公室")
         messages.success(
-            request, _("已提交，等待领导小组办公室审核。") if done else _("此项已经提交过，无需重复提交。")
+            request,
+            _("已提交，等待%(who)s审核。") % {"who": waiting}
+            if done
+            else _("此项已经提交过，无需重复提交。"),
         )
+    elif action == "forward":
+        done = item_forward(user=user, item=item)
+        messages.success(request, _("已审核通过，报送领导小组办公室。") if done else _("此项已经报送过。"))
+    elif action == "unit_return":
+        done = item_unit_return(user=user, item=item, reason=reason)
+        messages.success(request, _("已退回填报员。") if done else _("此项已经退回过。"))
     elif action == "approve":
         done = item_approve(user=user, item=item)
         messages.success(request, _("已审核通过并锁定。") if done else _("此项已经审核过。"))

@@ -20,7 +20,7 @@ from reports.workflow.sheet import ReplyEntry, SheetEntry, sheet_save
 from targets.models import WorkPlan
 from targets.periods import portal_today
 from tasks.plan_choice import plan_for, plans_for
-from units.selectors import units_visible_to, user_can_report_for
+from units.selectors import units_visible_to, user_can_report_for, user_can_unit_review, user_enters_for
 
 
 def report_index(request: HttpRequest) -> HttpResponse:
@@ -122,7 +122,17 @@ def sheet(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespons
             )
             for reply in replies
         ],
+        proxy_reason=request.POST.get("proxy_reason", ""),
     )
+    if result.refusal is not None:
+        messages.error(
+            request, _("%(why)s。您输入的内容都还在页面上。") % {"why": "；".join(result.refusal.messages)}
+        )
+        return render(
+            request,
+            "reports/sheet.html",
+            _context(request, unit, period, bound_groups, can_edit, bound_replies),
+        )
     for position, error in result.reply_errors.items():
         _add_errors(replies[position].form, error)
     for position, error in result.errors.items():
@@ -185,6 +195,8 @@ def _counts(rows: list[BoundRow]) -> dict[str, int]:
     reopened = str(_("已重新打开"))
     if counted[reopened]:
         labels.insert(labels.index(str(Status.RETURNED.label)) + 1, reopened)
+    if not counted[str(Status.PENDING.label)]:  # only where the unit has its own review
+        labels.remove(str(Status.PENDING.label))
     return {label: counted[label] for label in labels}
 
 
@@ -198,6 +210,13 @@ def _context(request, unit, period, bound_groups, can_edit, replies) -> dict:
         "replies": replies,
         "instructed": {f"f{i.indicator_id}" if i.indicator_id else f"t{i.task_id}" for i in awaiting},
         "can_edit": can_edit,
+        # 代填: the office entering for this unit gives its reason with every post (kept as typed after a refusal).
+        "proxy": can_edit and user_enters_for(user=request.user, unit=unit),
+        # 单位审核: what this person submits goes to the unit's reviewer first (not the reviewer's own, not a 代填).
+        "unit_review": unit.reviewing_unit_id is not None
+        and not user_can_unit_review(user=request.user, unit=unit)
+        and not user_enters_for(user=request.user, unit=unit),
+        "proxy_reason": request.POST.get("proxy_reason", "") if request.method == "POST" else "",
         "counts": _counts(rows),
         "total": len(rows),
         # A long sheet mostly done: the few items still to send are listed at the top, each a link to its row.

@@ -19,7 +19,7 @@ from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_now, portal_today
 from tasks.models import Task
 from units.models import Unit, User
-from units.selectors import user_can_report_for
+from units.selectors import user_can_report_for, user_enters_for
 
 
 class StaleEditError(ValidationError):
@@ -51,6 +51,30 @@ def stale_edit(item: ReportItem, outcome: str | None = None) -> StaleEditError:
 def check_reporter(user: User, unit: Unit) -> None:
     if not user_can_report_for(user=user, unit=unit):
         raise PermissionDenied(_("您只能填报本单位的数据"))
+
+
+PROXY_REASON_MAX = 200
+
+
+def proxy_reason_checked(*, user: User, unit: Unit, reason: str) -> str:
+    """The 代填 reason a write stores: the office writing for a unit must give one (it is kept on the item, shown to
+    the unit and in the history); a unit's own staff store none."""
+    if not user_enters_for(user=user, unit=unit):
+        return ""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            _("办公室代%(unit)s填报，请在“代填原因”中写明原因（如：该单位无法登录平台）")
+            % {"unit": unit.name}
+        )
+    if len(reason) > PROXY_REASON_MAX:
+        raise ValidationError(_("代填原因请不超过%(n)d字") % {"n": PROXY_REASON_MAX})
+    return reason
+
+
+def proxy_words(proxy: str) -> str:
+    """A 代填's words on its history row: 代填：该单位无法登录平台."""
+    return _("代填：%(reason)s") % {"reason": proxy} if proxy else ""
 
 
 def check_plan_writable(plan: WorkPlan) -> None:
@@ -109,7 +133,14 @@ def _not_editable(item: ReportItem) -> ValidationError:
 
 
 def _save_item(
-    *, model, lookup: dict, user: User, data: dict, expected_version: int | None, action: ItemAction
+    *,
+    model,
+    lookup: dict,
+    user: User,
+    data: dict,
+    expected_version: int | None,
+    action: ItemAction,
+    proxy: str = "",
 ) -> ReportItem:
     """Create or update one report item under a row lock (its sheet's first: reports.workflow.locks), refusing
     stale and locked edits."""
@@ -122,21 +153,25 @@ def _save_item(
         raise _not_editable(item)
     if item is None and expected_version:
         raise ValidationError(_("此项已不存在，请刷新页面"))
+    reason = proxy_words(proxy)
     if item is None:
-        item = model(**lookup, **data)
+        item = model(**lookup, **data, proxy_reason=proxy)
         try:
             with transaction.atomic():
                 creation = action if action == ItemAction.IMPORT else ItemAction.CREATE
-                item_write(item, user=user, action=creation)
+                item_write(item, user=user, action=creation, reason=reason)
         except IntegrityError:
             raise stale_edit(model.objects.get(**lookup)) from None
         return item
     changed = [name for name, value in data.items() if getattr(item, name) != value]
     if not changed:
         return item
+    if item.proxy_reason != proxy:  # 代填 marks the item while the office's write is the last one
+        data = {**data, "proxy_reason": proxy}
+        changed.append("proxy_reason")
     for name in changed:
         setattr(item, name, data[name])
-    item_write(item, user=user, action=action, fields=changed)
+    item_write(item, user=user, action=action, fields=changed, reason=reason)
     return item
 
 
@@ -166,10 +201,13 @@ def figure_save(
     data: dict,
     expected_version: int | None,
     action: ItemAction = ItemAction.SAVE,
+    proxy_reason: str = "",
 ) -> Submission:
     """Save a figure as draft. Raises PermissionDenied for another unit's obligation, ValidationError for a bad
-    value (field → messages), StaleEditError when someone saved it since `expected_version`."""
+    value (field → messages) or a 代填 without its reason, StaleEditError when someone saved it since
+    `expected_version`."""
     check_reporter(user, unit)
+    proxy = proxy_reason_checked(user=user, unit=unit, reason=proxy_reason)
     if indicator.plan_id != period.plan_id or not unit_reports_indicator(unit=unit, indicator=indicator):
         raise _not_reported_by(indicator, unit)
     check_period_open(period)
@@ -184,6 +222,7 @@ def figure_save(
         data=cleaned,
         expected_version=expected_version,
         action=action,
+        proxy=proxy,
     )
 
 
@@ -198,13 +237,20 @@ class FigureEntry:
 
 @transaction.atomic
 def figures_save_bulk(
-    *, user: User, unit: Unit, period: Period, entries: list[FigureEntry], action: ItemAction
+    *,
+    user: User,
+    unit: Unit,
+    period: Period,
+    entries: list[FigureEntry],
+    action: ItemAction,
+    proxy_reason: str = "",
 ) -> dict[int, Exception]:
     """Save many figures of one unit and quarter as drafts with figure_save's rules (permission, obligation, values,
     versions, locks), in a few queries and bulk writes with their history. Returns, by position in `entries`, the
     PermissionDenied / ValidationError / StaleEditError of each refused one; the others are stored. Raises
     PermissionDenied when the user may not report for the unit, ValidationError when the quarter has not begun."""
     check_reporter(user, unit)
+    proxy = proxy_reason_checked(user=user, unit=unit, reason=proxy_reason)
     check_period_open(period)
     sheet_lock(unit_id=unit.pk, period_id=period.pk)
     owed = set(
@@ -242,14 +288,22 @@ def figures_save_bulk(
         elif item is None:
             created.append(
                 Submission(
-                    indicator=indicator, unit=unit, period=period, version=1, updated_by=user, **cleaned
+                    indicator=indicator,
+                    unit=unit,
+                    period=period,
+                    version=1,
+                    updated_by=user,
+                    proxy_reason=proxy,
+                    **cleaned,
                 )
             )
         else:
             names = [name for name, value in cleaned.items() if getattr(item, name) != value]
             if names:
+                if item.proxy_reason != proxy:
+                    names.append("proxy_reason")
                 for name in names:
-                    setattr(item, name, cleaned[name])
+                    setattr(item, name, {**cleaned, "proxy_reason": proxy}[name])
                 item.version, item.updated_by, item.updated_at = item.version + 1, user, now
                 fields.update(names)
                 changed.append(item)
@@ -267,8 +321,9 @@ def figures_save_bulk(
         Submission.objects.bulk_update(
             changed, [*sorted(fields), "version", "updated_by", "updated_at"], batch_size=500
         )
-    items_history_write(created, user=user, action=action, created=True)
-    items_history_write(changed, user=user, action=action, created=False)
+    reason = proxy_words(proxy)
+    items_history_write(created, user=user, action=action, reason=reason, created=True)
+    items_history_write(changed, user=user, action=action, reason=reason, created=False)
     return refused
 
 
@@ -282,9 +337,11 @@ def task_report_save(
     data: dict,
     expected_version: int | None,
     action: ItemAction = ItemAction.SAVE,
+    proxy_reason: str = "",
 ) -> TaskReport:
     """Save a task report as draft. Raises like figure_save."""
     check_reporter(user, unit)
+    proxy = proxy_reason_checked(user=user, unit=unit, reason=proxy_reason)
     if task.plan_id != period.plan_id or not unit_reports_task(unit=unit, task=task):
         raise PermissionDenied(_("任务 %(code)s 不由%(unit)s报告") % {"code": task.code, "unit": unit.name})
     check_period_open(period)
@@ -298,6 +355,7 @@ def task_report_save(
         data=cleaned,
         expected_version=expected_version,
         action=action,
+        proxy=proxy,
     )
 
 
@@ -310,6 +368,7 @@ def item_save(
     data: dict,
     expected_version: int | None,
     action: ItemAction = ItemAction.SAVE,
+    proxy_reason: str = "",
 ) -> ReportItem:
     """Save the draft of one obligation, a figure (`subject` an indicator) or a task report: figure_save or
     task_report_save, which raise as they do."""
@@ -324,5 +383,6 @@ def item_save(
         data=data,
         expected_version=expected_version,
         action=action,
+        proxy_reason=proxy_reason,
         **about,
     )

@@ -30,6 +30,9 @@ AUDIT_ACTIONS = {
     ItemAction.APPROVE: "item_approve",
     ItemAction.RETURN: "item_return",
     ItemAction.REOPEN: "item_reopen",
+    ItemAction.TO_UNIT: "item_submit",
+    ItemAction.FORWARD: "item_forward",
+    ItemAction.UNIT_RETURN: "item_unit_return",
 }
 
 

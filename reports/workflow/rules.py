@@ -1,7 +1,7 @@
 """Validation rules (ValidationRule, kept by the office per plan) applied to figures: on submission (an error refuses
-it, a warning asks for the reason in 说明) and every night over the approved figures (数据质量). The comparison is a
-pure function on a figure and the values around it; `rule_context` fetches those values for many figures in two
-queries."""
+it, a warning asks for the reason in 说明), beforehand in the Excel import's preview, and every night over the approved
+figures (数据质量). The comparison is a pure function on a figure and the values around it; `rule_context` fetches
+those values for many figures in two queries."""
 
 import operator
 from dataclasses import dataclass
@@ -183,6 +183,15 @@ def period_violations(*, plan: WorkPlan, period: Period) -> list[Violation]:
     """Every figure of one quarter (draft to approved, as typed) against the plan's active rules, for the command
     line (manage.py data_quality)."""
     return _violations(plan=plan, approved=False, period=period)
+
+
+def sheet_violations(*, unit: Unit, period: Period, indicator_ids: list[int]) -> list[Violation]:
+    """The active rules the unit's figures of the quarter (of these indicators) break as they now stand, drafts
+    included: what figure_violations says of each, for them all at once (the Excel import's preview). Three
+    queries."""
+    return _violations(
+        plan=period.plan, approved=False, unit=unit, period=period, indicator_id__in=indicator_ids
+    )
 
 
 def quality_check(*, plan: WorkPlan) -> list[Violation]:

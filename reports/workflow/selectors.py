@@ -235,6 +235,30 @@ def review_queue_task_reports(*, user: User) -> QuerySet[TaskReport]:
     )
 
 
+def _unit_review_scope(user: User) -> Q:
+    """The items a unit head checks (单位审核): its own unit's where that review is on, and its sub-units'."""
+    if user.role != User.Role.UNIT_HEAD or not user.unit_id:
+        return Q(pk__in=[])
+    return Q(unit__parent_id=user.unit_id) | Q(unit_id=user.unit_id, unit__unit_review=True)
+
+
+def unit_review_queue(*, user: User) -> QuerySet[Submission]:
+    """Figures waiting for this unit head's 单位审核, oldest first."""
+    return (
+        Submission.objects.filter(_unit_review_scope(user), status=Status.PENDING)
+        .select_related("indicator__area", "unit", "period__plan", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+
+
+def unit_review_queue_task_reports(*, user: User) -> QuerySet[TaskReport]:
+    return (
+        TaskReport.objects.filter(_unit_review_scope(user), status=Status.PENDING)
+        .select_related("task__section", "unit", "period__plan", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+
+
 @dataclass
 class PlanQueue:
     """One plan's part of the review queue: its submitted figures and task reports, and its sheets (unit, quarter)

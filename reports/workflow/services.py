@@ -14,7 +14,14 @@ from reports.figures.tallies import tally_first_submission, tally_return
 from reports.instructions.services import instruction_replies_send
 from reports.models import ItemAction, ReopenRequest, ReportItem, Status, Submission, TaskReport
 from reports.queue import alerts_refresh_after_commit, rollup_after_commit
-from reports.workflow.drafts import check_ended_plan_item, check_reporter, item_lock, stale_edit
+from reports.workflow.drafts import (
+    check_ended_plan_item,
+    check_reporter,
+    item_lock,
+    proxy_reason_checked,
+    proxy_words,
+    stale_edit,
+)
 from reports.workflow.followups import follow_ups_corrected
 from reports.workflow.history import item_write
 from reports.workflow.locks import items_lock, sheet_items_lock
@@ -25,7 +32,7 @@ from reports.workflow.validation import FIGURE_FIELDS, TASK_REPORT_FIELDS, figur
 from targets.models import Period
 from targets.periods import portal_now, portal_today
 from units.models import Unit, User
-from units.selectors import user_can_review
+from units.selectors import user_can_review, user_can_unit_review
 
 
 def _submit_errors(item: ReportItem) -> tuple[dict[str, list[str]], list[str]]:
@@ -69,15 +76,19 @@ def _submit_errors(item: ReportItem) -> tuple[dict[str, list[str]], list[str]]:
 
 
 @transaction.atomic
-def item_submit(*, user: User, item: ReportItem, expected_version: int | None = None) -> bool:
-    """Submit a draft or returned item to the office. Returns False when it was already submitted or approved
-    (a double submit changes state once). Raises ValidationError listing what to complete first, and
-    StaleEditError when `expected_version` (what the submitter saw) is older than the item: a colleague changed it.
-    The unit's reminder or overdue alert may go away now: its plan's alerts are refreshed after the commit."""
+def item_submit(
+    *, user: User, item: ReportItem, expected_version: int | None = None, proxy_reason: str = ""
+) -> bool:
+    """Submit a draft or returned item: to the office, or first to its unit's 单位审核 where that review is on (a unit
+    head's own submission, and the office's 代填, go straight to the office). Returns False when it was already
+    submitted or approved (a double submit changes state once). Raises ValidationError listing what to complete
+    first (and when the office gives no 代填 reason), and StaleEditError when `expected_version` (what the submitter
+    saw) is older than the item: a colleague changed it."""
     items_lock([item])
     item = item_lock(item)
     check_reporter(user, item.unit)
-    if item.status in (Status.SUBMITTED, Status.APPROVED):
+    proxy = proxy_reason_checked(user=user, unit=item.unit, reason=proxy_reason)
+    if item.status in (Status.PENDING, Status.SUBMITTED, Status.APPROVED):
         return False
     check_ended_plan_item(item.period.plan, item)
     if expected_version is not None and item.version != expected_version:
@@ -85,21 +96,120 @@ def item_submit(*, user: User, item: ReportItem, expected_version: int | None = 
     errors, flags = _submit_errors(item)
     if errors:
         raise ValidationError(errors)
-    action = ItemAction.RESUBMIT if item.status == Status.RETURNED else ItemAction.SUBMIT
-    first = item.first_submitted_at is None
-    item.status, item.submitted_by, item.submitted_at = Status.SUBMITTED, user, portal_now()
-    item.first_submitted_at = item.first_submitted_at or item.submitted_at
-    item.reopened = False
-    fields = ["status", "submitted_by", "submitted_at", "first_submitted_at", "reopened"]
+    to_unit = (
+        item.unit.reviewing_unit_id is not None
+        and not proxy
+        and not user_can_unit_review(user=user, unit=item.unit)
+    )
+    if to_unit:
+        action = ItemAction.TO_UNIT
+    else:
+        action = ItemAction.RESUBMIT if item.status == Status.RETURNED else ItemAction.SUBMIT
+    item.status = Status.PENDING if to_unit else Status.SUBMITTED
+    item.submitted_by, item.submitted_at, item.reopened = user, portal_now(), False
+    fields = ["status", "submitted_by", "submitted_at", "reopened"]
+    if proxy or item.proxy_reason:
+        item.proxy_reason = proxy
+        fields.append("proxy_reason")
     if isinstance(item, Submission):
         item.quality_flags = flags
         fields.append("quality_flags")
-    item_write(item, user=user, action=action, fields=fields)
+    first = False
+    if not to_unit:
+        stamped, first = _reaching_office(item)
+        fields.extend(stamped)
+    item_write(item, user=user, action=action, fields=fields, reason=proxy_words(proxy))
+    if not to_unit:
+        _reached_office(item, first=first)
+    return True
+
+
+def _reaching_office(item: ReportItem) -> tuple[list[str], bool]:
+    """An item reaches the office (submitted, or passed by its unit's review): its first submission is stamped for
+    timeliness. Returns the fields set and whether this is its first; _reached_office follows the write."""
+    first = item.first_submitted_at is None
+    item.first_submitted_at = item.first_submitted_at or portal_now()
+    return ["first_submitted_at"], first
+
+
+def _reached_office(item: ReportItem, *, first: bool) -> None:
+    """After the write: the first submission counts in the reporting tallies, the unit's answers to instructions on
+    the item go with it, and its plan's alerts are refreshed after the commit (the unit's reminder or overdue alert
+    may go away)."""
     if first:
         tally_first_submission(item=item)
-    instruction_replies_send(item=item)  # the unit's answers to instructions on this item go with it
+    instruction_replies_send(item=item)
     alerts_refresh_after_commit(item.period.plan_id)
+
+
+def _check_unit_reviewer(user: User, item: ReportItem) -> None:
+    if not user_can_unit_review(user=user, unit=item.unit):
+        raise PermissionDenied(_("只有%(unit)s的单位审核人可以审核此项") % {"unit": item.unit.name})
+
+
+@transaction.atomic
+def item_forward(*, user: User, item: ReportItem) -> bool:
+    """单位审核 passes an item its unit's reporter submitted: it goes on to the office. Returns False when it has
+    already gone on; raises ValidationError unless it is waiting for this review."""
+    item = item_lock(item)
+    _check_unit_reviewer(user, item)
+    if item.status in (Status.SUBMITTED, Status.APPROVED):
+        return False
+    if item.status != Status.PENDING:
+        raise ValidationError(
+            _("此项%(status)s，只有待单位审核的数据可以报送办公室") % {"status": item.get_status_display()}
+        )
+    # submitted_at becomes when it reached the office: the office's queue is in order of arrival
+    item.status, item.submitted_at = Status.SUBMITTED, portal_now()
+    stamped, first = _reaching_office(item)
+    item_write(item, user=user, action=ItemAction.FORWARD, fields=["status", "submitted_at", *stamped])
+    _reached_office(item, first=first)
     return True
+
+
+@transaction.atomic
+def item_unit_return(*, user: User, item: ReportItem, reason: str) -> bool:
+    """单位审核 sends an item back to its reporter with a reason; the office never sees it. Returns False when it is
+    already returned."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写退回原因，填报员会看到它"))
+    items_lock([item])
+    item = item_lock(item)
+    _check_unit_reviewer(user, item)
+    if item.status == Status.RETURNED:
+        return False
+    if item.status != Status.PENDING:
+        raise ValidationError(
+            _("此项%(status)s，只有待单位审核的数据可以由单位退回") % {"status": item.get_status_display()}
+        )
+    item.status, item.return_reason, item.reopened = Status.RETURNED, reason, False
+    item_write(
+        item,
+        user=user,
+        action=ItemAction.UNIT_RETURN,
+        reason=reason,
+        fields=["status", "return_reason", "reopened"],
+    )
+    return True
+
+
+@transaction.atomic
+def items_unit_review(
+    *, user: User, figures: list[Submission], task_reports: list[TaskReport], action: str, reason: str = ""
+) -> int:
+    """单位审核 passes ("forward") or returns ("return", with `reason`) the ticked items, all or none, as the office's
+    items_review does. Returns how many this call changed."""
+    if action not in ("forward", "return"):
+        raise ValidationError(_("未知操作"))
+    items_lock([*figures, *task_reports])
+    done = 0
+    for item in [*figures, *task_reports]:
+        if action == "forward":
+            done += item_forward(user=user, item=item)
+        else:
+            done += item_unit_return(user=user, item=item, reason=reason)
+    return done
 
 
 def _check_reviewer(user: User) -> None:

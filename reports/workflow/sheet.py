@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from reports.instructions.services import instruction_draft_discard, instruction_reply
 from reports.models import Instruction
-from reports.workflow.drafts import item_save
+from reports.workflow.drafts import item_save, proxy_reason_checked
 from reports.workflow.locks import sheet_items_lock
 from reports.workflow.selectors import SheetRow
 from reports.workflow.services import item_submit
@@ -46,6 +46,9 @@ class SheetResult:
     answered: int = 0  # answers sent
     drafted: int = 0  # answers kept as drafts until their item is submitted
     failed: int = 0
+    refusal: ValidationError | None = (
+        None  # what refused the whole post (a 代填 without its reason): nothing stored
+    )
     errors: dict[int, ValidationError] = field(default_factory=dict)  # by position among the rows
     reply_errors: dict[int, ValidationError] = field(default_factory=dict)  # by position among the replies
 
@@ -79,15 +82,28 @@ class SheetResult:
 
 @transaction.atomic
 def sheet_save(
-    *, user: User, unit: Unit, period: Period, entries: list[SheetEntry], replies: list[ReplyEntry]
+    *,
+    user: User,
+    unit: Unit,
+    period: Period,
+    entries: list[SheetEntry],
+    replies: list[ReplyEntry],
+    proxy_reason: str = "",
 ) -> SheetResult:
     """Store what was posted on the sheet. Each row and answer is saved (or refused) on its own; refusals are
     returned by position and counted in `failed`. What is submitted must be what this person saw: a row left
-    unchanged is submitted only if nobody changed it since the page was drawn. Raises PermissionDenied when the user
-    may not report for the unit."""
+    unchanged is submitted only if nobody changed it since the page was drawn. The office posting a unit's sheet
+    (代填) gives its reason once for the whole post; without it nothing is stored (`refusal`). Raises
+    PermissionDenied when the user may not report for the unit."""
     # Colleagues posting one sheet queue here, each seeing what the other stored (reports.workflow.locks).
     sheet_items_lock(unit_id=unit.pk, period_id=period.pk)
     result = SheetResult()
+    if any(e.changed or e.submit for e in entries):
+        try:
+            proxy_reason_checked(user=user, unit=unit, reason=proxy_reason)
+        except ValidationError as error:
+            result.refusal, result.failed = error, 1
+            return result
     for position, entry in enumerate(entries):
         if not entry.editable and not entry.changed:
             continue  # locked when the page was drawn, or left alone since a colleague submitted it
@@ -104,13 +120,16 @@ def sheet_save(
                     subject=entry.row.indicator or entry.row.task,
                     data=entry.data,
                     expected_version=entry.data.get("version"),
+                    proxy_reason=proxy_reason,
                 )
                 result.saved += 1
             if submit and item is None:
                 raise ValidationError(_("此项尚未填写，不能提交"))
             if submit:
                 based_on = None if entry.changed else entry.data.get("version")
-                result.submitted += item_submit(user=user, item=item, expected_version=based_on)
+                result.submitted += item_submit(
+                    user=user, item=item, expected_version=based_on, proxy_reason=proxy_reason
+                )
         except ValidationError as error:
             result.errors[position] = error
             result.failed += 1

@@ -31,13 +31,14 @@ def pledges(demo) -> Indicator:
         for code in ("jingyang", "guanghan"):
             figure = figure_save(
                 user=office,
+                proxy_reason="代填（测试数据）",
                 unit=Unit.objects.get(code=code),
                 period=quarter,
                 indicator=indicator,
                 data={"value": Decimal("0.9")},
                 expected_version=None,
             )
-            item_submit(user=office, item=figure)
+            item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
             item_approve(user=office, item=figure)
     rollup_rebuild_plan(plan=demo)
     return indicator

@@ -27,13 +27,14 @@ def figures(demo):
         for code in ("jingyang", "guanghan"):
             figure = figure_save(
                 user=office,
+                proxy_reason="代填（测试数据）",
                 unit=Unit.objects.get(code=code),
                 period=quarter,
                 indicator=pledges,
                 data={"value": Decimal("0.9")},
                 expected_version=None,
             )
-            item_submit(user=office, item=figure)
+            item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
             item_approve(user=office, item=figure)
     rollup_rebuild_plan(plan=demo)
     return demo

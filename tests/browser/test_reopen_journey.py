@@ -55,13 +55,14 @@ def test_a_figure_from_the_sheet_to_the_bulletin_and_through_a_granted_reopen(
     q1, q2 = (Period.objects.get(plan=demo, year=2025, quarter=q) for q in (1, 2))
     earlier = figure_save(
         user=office,
+        proxy_reason="代填（测试数据）",
         unit=unit,
         period=q1,
         indicator=rate,
         data={"numerator": Decimal(10), "denominator": Decimal(10), "note": "测试数据"},
         expected_version=None,
     )
-    item_submit(user=office, item=earlier)
+    item_submit(user=office, proxy_reason="代填（测试数据）", item=earlier)
     item_approve(user=office, item=earlier)
     rollup_rebuild_plan(plan=demo)
 

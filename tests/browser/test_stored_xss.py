@@ -24,10 +24,10 @@ def hostile_unit(demo):
     pledges = Indicator.objects.get(code="2.3")
     quarter = Period.objects.get(plan=demo, year=2025, quarter=2)
     figure = figure_save(
-        user=office, unit=Unit.objects.get(code="jingyang"), period=quarter, indicator=pledges,
+        user=office, proxy_reason="代填（测试数据）", unit=Unit.objects.get(code="jingyang"), period=quarter, indicator=pledges,
         data={"value": Decimal("0.9")}, expected_version=None,
     )  # fmt: skip
-    item_submit(user=office, item=figure)
+    item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
     item_approve(user=office, item=figure)
     rollup_rebuild_plan(plan=demo)
     return pledges

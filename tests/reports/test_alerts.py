@@ -83,13 +83,14 @@ def report_tasks(user: User, plan, quarter: str = Q4, *, limit: int | None = Non
 def approve_figure(office: User, plan, code: str, unit_code: str, quarter: str, value: int) -> None:
     figure = figure_save(
         user=office,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code=unit_code),
         period=period(plan, quarter),
         indicator=indicator(plan, code),
         data={"value": Decimal(value)},
         expected_version=None,
     )
-    item_submit(user=office, item=figure)
+    item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
     item_approve(user=office, item=figure)
 
 

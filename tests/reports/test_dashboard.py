@@ -27,16 +27,18 @@ def report(office, plan, quarters: list[str], units=("jingyang", "guanghan", "lu
             for ind, value in (("1.1", 40 + n), ("2.3", "0.5")):
                 figure = figure_save(
                     user=office,
+                    proxy_reason="代填（测试数据）",
                     unit=unit,
                     period=period(plan, q),
                     indicator=indicator(plan, ind),
                     data={"value": Decimal(str(value)), "note": "上季度数据核对"},
                     expected_version=None,
                 )
-                item_submit(user=office, item=figure)
+                item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
                 item_approve(user=office, item=figure)
             tr = task_report_save(
                 user=office,
+                proxy_reason="代填（测试数据）",
                 unit=unit,
                 period=period(plan, q),
                 task=task(plan, "二(一)2"),
@@ -47,7 +49,7 @@ def report(office, plan, quarters: list[str], units=("jingyang", "guanghan", "lu
                 },
                 expected_version=None,
             )
-            item_submit(user=office, item=tr)
+            item_submit(user=office, proxy_reason="代填（测试数据）", item=tr)
     rollup_rebuild_plan(plan=plan)
 
 
@@ -220,13 +222,14 @@ def test_a_milestones_unit_figures_read_achieved_or_not_not_one_and_zero(client,
     unit = milestone.reporting_units.first()
     figure = figure_save(
         user=office_user,
+        proxy_reason="代填（测试数据）",
         unit=unit,
         period=period(plan, "2025Q1"),
         indicator=milestone,
         data={"achieved": False},
         expected_version=None,
     )
-    item_submit(user=office_user, item=figure)
+    item_submit(user=office_user, proxy_reason="代填（测试数据）", item=figure)
     item_approve(user=office_user, item=figure)
     rollup_rebuild_plan(plan=plan)
     client.force_login(office_user)
@@ -306,6 +309,7 @@ def test_the_league_counts_only_tasks_whose_latest_report_is_delayed(client, pla
     report(office_user, plan, ["2025Q1"])
     draft = task_report_save(
         user=office_user,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code="jingyang"),
         period=period(plan, "2025Q2"),
         task=task(plan, "二(一)2"),
@@ -320,5 +324,5 @@ def test_the_league_counts_only_tasks_whose_latest_report_is_delayed(client, pla
         ].delayed_tasks
 
     assert delayed() == 1
-    item_submit(user=office_user, item=draft)
+    item_submit(user=office_user, proxy_reason="代填（测试数据）", item=draft)
     assert delayed() == 0

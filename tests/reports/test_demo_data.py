@@ -263,4 +263,15 @@ def test_the_demos_next_plan_follows_the_pilot_plan(demo, plan, settings, tmp_pa
         )
     }
     assert reported == {"2025Q3", "2025Q4", "2026Q1"}
+    # Its last quarter shows 单位审核 (a county's drafts now wait for its head) and 代填 (one task report).
+    last = {"period__plan": following, "period__year": 2026, "period__quarter": 1}
+    waiting = [
+        *Submission.objects.filter(**last, status=Status.PENDING),
+        *TaskReport.objects.filter(**last, status=Status.PENDING),
+    ]
+    assert waiting and {item.unit for item in waiting} == set(Unit.objects.filter(unit_review=True))
+    head = User.objects.get(role=User.Role.UNIT_HEAD)
+    assert head.unit == waiting[0].unit and "（演示）" in head.first_name
+    entered = TaskReport.objects.get(**last, proxy_reason__startswith=DEMO)
+    assert entered.status == Status.SUBMITTED and entered.submitted_by.username == "office"
     assert demo_next_plan(pilot=plan, today=datetime.date(2026, 4, 15)) is None  # written once

@@ -26,26 +26,28 @@ def report(office, plan, quarters: list[str], units: tuple[str, ...]) -> None:
             for ind, value, approve in (("1.1", 40 + n, True), ("2.3", "0.5", False)):
                 figure = figure_save(
                     user=office,
+                    proxy_reason="代填（测试数据）",
                     unit=unit,
                     period=period(plan, q),
                     indicator=indicator(plan, ind),
                     data={"value": Decimal(str(value)), "note": "核对"},
                     expected_version=None,
                 )
-                item_submit(user=office, item=figure)
+                item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
                 if approve:
                     item_approve(user=office, item=figure)
                 else:
                     item_return(user=office, item=figure, reason="请核实单位")
             report = task_report_save(
                 user=office,
+                proxy_reason="代填（测试数据）",
                 unit=unit,
                 period=period(plan, q),
                 task=task(plan, "二(一)2"),
                 data={"progress": "done" if n else "delayed", "progress_text": "推进", "problems": "资金"},
                 expected_version=None,
             )
-            item_submit(user=office, item=report)
+            item_submit(user=office, proxy_reason="代填（测试数据）", item=report)
     rollup_rebuild_plan(plan=plan)
 
 

@@ -34,9 +34,14 @@ def template(plan, unit: Unit) -> bytes:
     return sheet_template_xlsx(unit=unit, period=period(plan, QUARTER))
 
 
-def upload(plan, user: User, content: bytes, *, dry_run: bool, unit: Unit | None = None):
+def upload(plan, user: User, content: bytes, *, dry_run: bool, unit: Unit | None = None, proxy_reason=""):
     return sheet_import(
-        user=user, unit=unit or user.unit, period=period(plan, QUARTER), content=content, dry_run=dry_run
+        user=user,
+        unit=unit or user.unit,
+        period=period(plan, QUARTER),
+        content=content,
+        dry_run=dry_run,
+        proxy_reason=proxy_reason,
     )
 
 
@@ -281,7 +286,7 @@ def test_a_stale_version_is_refused_and_shows_the_current_value(plan, jingyang, 
     )  # fmt: skip
     content = fill(template(plan, jingyang.unit), {(SHEET_FIGURES, "1.1"): {"数值": 65}})
     figure_save(
-        user=office_user, unit=jingyang.unit, period=q4, indicator=indicator(plan, "1.1"),
+        user=office_user, proxy_reason="代填（测试数据）", unit=jingyang.unit, period=q4, indicator=indicator(plan, "1.1"),
         data={"value": Decimal("62")}, expected_version=first.version,
     )  # fmt: skip
     result = upload(plan, jingyang, content, dry_run=False)
@@ -401,12 +406,17 @@ def test_a_template_without_rows_gives_one_file_error(plan, jingyang):
     assert not result.applied
 
 
-def test_the_office_can_import_for_a_unit(plan, office_user):
+def test_the_office_can_import_for_a_unit_giving_its_reason(plan, office_user):
     unit = Unit.objects.get(code="jingyang")
     content = fill(template(plan, unit), {(SHEET_FIGURES, "1.1"): {"数值": 60}})
-    result = upload(plan, office_user, content, dry_run=False, unit=unit)
+    refused = upload(plan, office_user, content, dry_run=False, unit=unit)
+    assert not refused.applied and "代填原因" in refused.file_errors[0]
+    assert not Submission.objects.exists()
+    result = upload(plan, office_user, content, dry_run=False, unit=unit, proxy_reason="按纸质报表代填")
     assert result.applied and result.created == 1
-    assert Submission.objects.get().unit == unit
+    figure = Submission.objects.get()
+    assert (figure.unit, figure.proxy_reason) == (unit, "按纸质报表代填")
+    assert figure.history.get().history_change_reason == "代填：按纸质报表代填"
 
 
 def test_a_reporter_cannot_import_for_another_unit(plan, guanghan_user):
@@ -439,7 +449,9 @@ def test_an_import_costs_the_same_queries_for_one_figure_as_for_many(plan, offic
         Submission.objects.filter(unit=unit).delete()
         content = fill(template(plan, unit), {(SHEET_FIGURES, code): {"数值": 7} for code in chosen})
         with CaptureQueriesContext(connection) as queries:
-            result = upload(plan, office_user, content, dry_run=False, unit=unit)
+            result = upload(
+                plan, office_user, content, dry_run=False, unit=unit, proxy_reason="代填（测试数据）"
+            )
         assert result.applied and result.created == len(chosen)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts

@@ -31,26 +31,28 @@ FORMULA = '=HYPERLINK("http://example.invalid","点我")'
 def _figure(office, plan, unit_code: str, quarter: str, code: str, value: str, note: str = ""):
     figure = figure_save(
         user=office,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code=unit_code),
         period=period(plan, quarter),
         indicator=indicator(plan, code),
         data={"value": Decimal(value), "note": note},
         expected_version=None,
     )
-    item_submit(user=office, item=figure)
+    item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
     return figure
 
 
 def _task_report(office, plan, unit_code: str, quarter: str, progress: str):
     report = task_report_save(
         user=office,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code=unit_code),
         period=period(plan, quarter),
         task=task(plan, "二(一)2"),
         data={"progress": progress, "progress_text": "推进", "problems": "资金"},
         expected_version=None,
     )
-    item_submit(user=office, item=report)
+    item_submit(user=office, proxy_reason="代填（测试数据）", item=report)
     return report
 
 

@@ -86,6 +86,7 @@ def _data(indicator: Indicator, value) -> dict:
 def _approved(office, plan, indicator, quarter: str, value):
     figure = figure_save(
         user=office,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code="jingyang"),
         period=period(plan, quarter),
         indicator=indicator,
@@ -97,7 +98,7 @@ def _approved(office, plan, indicator, quarter: str, value):
             "批复文件（测试数据）.pdf", b"%PDF-1.4 test", content_type="application/pdf"
         )
         evidence_add(user=office, item=figure, upload=proof)
-    item_submit(user=office, item=figure)
+    item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
     item_approve(user=office, item=figure)
     return figure
 
@@ -146,13 +147,14 @@ def test_a_better_value_counts_only_once_the_office_approves_it(plan, office_use
     rate = next(i for i in indicators if i.code == "T7")  # rate ≥ 95 %: Q2 approved at 80 %, lagging
     figure = figure_save(
         user=office_user,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code="jingyang"),
         period=period(plan, "2025Q2"),
         indicator=rate,
         data=_data(rate, 99),
         expected_version=Submission.objects.get(pk=figures["T7"].pk).version,
     )
-    item_submit(user=office_user, item=figure)
+    item_submit(user=office_user, proxy_reason="代填（测试数据）", item=figure)
     rollup_rebuild_plan(plan=plan)
     assert _shown(_standings(plan)["T7"]) == before["T7"]  # submitted, not approved: still 80 %
 
@@ -187,6 +189,7 @@ def test_a_standing_says_which_quarter_it_rests_on(plan, office_user):
     _approved(office_user, plan, level, "2025Q1", 90)
     figure_save(  # 2025Q2 only saved, never approved: the standing rests on 2025Q1
         user=office_user,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code="jingyang"),
         period=period(plan, "2025Q2"),
         indicator=level,

@@ -22,13 +22,14 @@ def approve(office, plan, code, unit_code, quarter, **data):
     data = {k: Decimal(str(v)) if isinstance(v, int | float | str) else v for k, v in data.items()}
     figure = figure_save(
         user=office,
+        proxy_reason="代填（测试数据）",
         unit=unit,
         period=period(plan, quarter),
         indicator=indicator(plan, code),
         data=data,
         expected_version=None,
     )
-    item_submit(user=office, item=figure)
+    item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
     item_approve(user=office, item=figure)
     return figure
 
@@ -52,6 +53,7 @@ def test_only_approved_figures_count(plan, office_user, make_user):
     approve(office_user, plan, "1.1", "jingyang", "2024Q4", value=60)
     figure_save(
         user=office_user,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code="luojiang"),
         period=period(plan, "2024Q4"),
         indicator=indicator(plan, "1.1"),
@@ -90,6 +92,7 @@ def test_a_milestone_is_achieved_when_its_unit_says_so(plan, office_user):
     unit = Unit.objects.get(code="scjgj")
     figure = figure_save(
         user=office_user,
+        proxy_reason="代填（测试数据）",
         unit=unit,
         period=period(plan, "2024Q4"),
         indicator=indicator(plan, "4.1"),
@@ -97,7 +100,7 @@ def test_a_milestone_is_achieved_when_its_unit_says_so(plan, office_user):
         expected_version=None,
     )
     evidence_add(user=office_user, item=figure, upload=SimpleUploadedFile("批复.pdf", b"%PDF-1.4 x"))
-    item_submit(user=office_user, item=figure)
+    item_submit(user=office_user, proxy_reason="代填（测试数据）", item=figure)
     item_approve(user=office_user, item=figure)
     rollup_rebuild_indicator(indicator=indicator(plan, "4.1"))
     row = city(plan, "4.1", "2024Q4")
@@ -195,3 +198,23 @@ def test_an_approval_reaches_the_dashboard_through_a_real_worker(transactional_d
     before = list(Rollup.objects.order_by("pk").values())
     assert rollup_all.delay().get(timeout=120) == 0
     assert list(Rollup.objects.order_by("pk").values()) == before
+
+
+def test_a_sub_units_figure_is_its_countys_detail_and_not_added_to_the_city(plan, office_user):
+    """A town the office put under 旌阳区 reports 1.1 too (test data): its 5 is part of 旌阳区's 60, so the city is
+    60 + 75 = 135 over the 8 counties and zones, as without the town; the town's own row is kept."""
+    town = Unit.objects.create(
+        code="jy-town",
+        name="旌阳区测试镇",
+        full_name="旌阳区测试镇人民政府（测试数据）",
+        kind=Unit.Kind.COUNTY,
+        parent=Unit.objects.get(code="jingyang"),
+    )
+    indicator(plan, "1.1").reporting_units.add(town)
+    approve(office_user, plan, "1.1", "jingyang", "2024Q4", value=60)
+    approve(office_user, plan, "1.1", "guanghan", "2024Q4", value=75)
+    approve(office_user, plan, "1.1", "jy-town", "2024Q4", value=5)
+    rollup_rebuild_indicator(indicator=indicator(plan, "1.1"))
+    row = city(plan, "1.1", "2024Q4")
+    assert (row.value, row.reported, row.expected) == (Decimal(135), 2, 8)
+    assert Rollup.objects.get(indicator__code="1.1", unit=town, period=period(plan, "2024Q4")).value == 5

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("in_2024q1")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def save(user, code, value, plan, quarter="2023Q4", unit=None, version=None, **extra):
+def save(user, code, value, plan, quarter="2023Q4", unit=None, version=None, proxy_reason="", **extra):
     unit = unit or user.unit
     existing = Submission.objects.filter(
         indicator__code=code, unit=unit, period=period(plan, quarter)
@@ -37,6 +37,7 @@ def save(user, code, value, plan, quarter="2023Q4", unit=None, version=None, **e
         indicator=indicator(plan, code),
         data={"value": Decimal(value) if value is not None else None, **extra},
         expected_version=version if version is not None else (existing.version if existing else None),
+        proxy_reason=proxy_reason,
     )
 
 
@@ -60,9 +61,21 @@ def test_a_unit_cannot_save_a_figure_it_does_not_report(plan, jingyang):
     assert not Submission.objects.exists()
 
 
-def test_the_office_may_enter_a_figure_for_any_unit(plan, office_user):
-    figure = save(office_user, "1.1", "60", plan, unit=Unit.objects.get(code="jingyang"))
-    assert figure.unit.code == "jingyang"
+def test_the_office_may_enter_a_figure_for_any_unit_giving_its_reason(plan, office_user):
+    jy = Unit.objects.get(code="jingyang")
+    with pytest.raises(ValidationError, match="代填原因"):
+        save(office_user, "1.1", "60", plan, unit=jy)
+    assert not Submission.objects.exists()
+    figure = figure_save(
+        user=office_user,
+        unit=jy,
+        period=period(plan, "2023Q4"),
+        indicator=indicator(plan, "1.1"),
+        data={"value": Decimal("60")},
+        expected_version=None,
+        proxy_reason="账号未开通",
+    )
+    assert (figure.unit.code, figure.proxy_reason, figure.is_proxy) == ("jingyang", "账号未开通", True)
 
 
 @pytest.mark.parametrize("role", [User.Role.LEADER, User.Role.SYSADMIN, User.Role.AUDITOR])
@@ -97,7 +110,15 @@ def test_a_negative_flow_is_refused(plan, jingyang):
 
 def test_the_stale_second_save_is_refused_and_shows_the_other_value(plan, jingyang, office_user):
     first = save(jingyang, "1.1", "60", plan)
-    save(office_user, "1.1", "62", plan, unit=first.unit, version=first.version)
+    save(
+        office_user,
+        "1.1",
+        "62",
+        plan,
+        unit=first.unit,
+        version=first.version,
+        proxy_reason="代填（测试数据）",
+    )
     with pytest.raises(StaleEditError) as error:
         save(jingyang, "1.1", "65", plan, version=first.version)
     assert "当前内容：62" in error.value.messages[0]
@@ -107,7 +128,7 @@ def test_the_stale_second_save_is_refused_and_shows_the_other_value(plan, jingya
 def test_a_second_person_creating_the_same_figure_is_refused(plan, jingyang, office_user):
     save(jingyang, "1.1", "60", plan)
     with pytest.raises(StaleEditError):
-        save(office_user, "1.1", "70", plan, unit=jingyang.unit, version=0)
+        save(office_user, "1.1", "70", plan, unit=jingyang.unit, version=0, proxy_reason="代填（测试数据）")
     assert Submission.objects.get().value == Decimal("60")
 
 

@@ -94,7 +94,15 @@ def test_a_stale_save_from_the_sheet_shows_the_other_value(client, plan, jingyan
     ind = indicator(plan, "1.1")
     client.post(sheet_url(), {f"f{ind.pk}-value": "61", f"f{ind.pk}-version": "0", "action": "save"})
     client.force_login(office_user)
-    client.post(sheet_url(), {f"f{ind.pk}-value": "63", f"f{ind.pk}-version": "1", "action": "save"})
+    client.post(
+        sheet_url(),
+        {
+            f"f{ind.pk}-value": "63",
+            f"f{ind.pk}-version": "1",
+            "action": "save",
+            "proxy_reason": "代填（测试数据）",
+        },
+    )
     client.force_login(jingyang)
     response = client.post(
         sheet_url(), {f"f{ind.pk}-value": "70", f"f{ind.pk}-version": "1", "action": "save"}

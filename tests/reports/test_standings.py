@@ -25,13 +25,14 @@ pytestmark = pytest.mark.usefixtures("after_the_plan")
 def approve(office, plan, code: str, quarter: str, value, unit_code: str = "jingyang"):
     figure = figure_save(
         user=office,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code=unit_code),
         period=period(plan, quarter),
         indicator=indicator(plan, code),
         data={"value": Decimal(str(value)), "note": "核对"},
         expected_version=None,
     )
-    item_submit(user=office, item=figure)
+    item_submit(user=office, proxy_reason="代填（测试数据）", item=figure)
     item_approve(user=office, item=figure)
     return figure
 

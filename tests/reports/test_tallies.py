@@ -20,6 +20,7 @@ from .factories import indicator, period
 def draft(office, plan, code: str, quarter: str, unit_code: str = "jingyang"):
     return figure_save(
         user=office,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code=unit_code),
         period=period(plan, quarter),
         indicator=indicator(plan, code),
@@ -49,27 +50,33 @@ def test_the_demo_datas_tallies_equal_a_count_over_its_items(demo_plan):
 def test_a_first_submission_by_the_due_day_counts_on_time_once(plan, office_user, settings):
     settings.PORTAL_TODAY = "2025-07-10"  # 2025Q2 is due on 2025-07-10: the last day on time
     figure = draft(office_user, plan, "1.1", "2025Q2")
-    item_submit(user=office_user, item=figure)
+    item_submit(user=office_user, proxy_reason="代填（测试数据）", item=figure)
     assert held(plan, "2025Q2") == (1, 0, 0)
     item_return(user=office_user, item=figure, reason="请核对")
     assert held(plan, "2025Q2") == (1, 0, 1)
     settings.PORTAL_TODAY = "2025-07-20"
     item_submit(
-        user=office_user, item=figure
+        user=office_user, proxy_reason="代填（测试数据）", item=figure
     )  # submitted again after the due date: still its first was on time
     assert held(plan, "2025Q2") == (1, 0, 1)
 
 
 def test_a_first_submission_after_the_due_day_counts_late(plan, office_user, settings):
     settings.PORTAL_TODAY = "2025-07-11"
-    item_submit(user=office_user, item=draft(office_user, plan, "1.1", "2025Q2"))
-    item_submit(user=office_user, item=draft(office_user, plan, "2.3", "2025Q2"))
+    item_submit(
+        user=office_user, proxy_reason="代填（测试数据）", item=draft(office_user, plan, "1.1", "2025Q2")
+    )
+    item_submit(
+        user=office_user, proxy_reason="代填（测试数据）", item=draft(office_user, plan, "2.3", "2025Q2")
+    )
     assert held(plan, "2025Q2") == (0, 2, 0)
 
 
 def test_a_quarter_whose_due_date_changed_is_counted_against_the_new_one(plan, office_user, settings):
     settings.PORTAL_TODAY = "2025-07-11"
-    item_submit(user=office_user, item=draft(office_user, plan, "1.1", "2025Q2"))
+    item_submit(
+        user=office_user, proxy_reason="代填（测试数据）", item=draft(office_user, plan, "1.1", "2025Q2")
+    )
     q2 = period(plan, "2025Q2")
     Period.objects.filter(pk=q2.pk).update(
         due_date_override=datetime.date(2025, 7, 15)
@@ -78,13 +85,17 @@ def test_a_quarter_whose_due_date_changed_is_counted_against_the_new_one(plan, o
     unit = Unit.objects.get(code="jingyang")
     assert tallies(periods=periods)[(unit.pk, q2.pk)] == (1, 0, 0)
     settings.PORTAL_TODAY = "2025-07-16"
-    item_submit(user=office_user, item=draft(office_user, plan, "2.3", "2025Q2"))  # recounts the unit's row
+    item_submit(
+        user=office_user, proxy_reason="代填（测试数据）", item=draft(office_user, plan, "2.3", "2025Q2")
+    )  # recounts the unit's row
     assert held(plan, "2025Q2") == (1, 1, 0)
 
 
 def test_changing_a_due_date_in_the_admin_recounts_the_plans_tallies(client, plan, office_user, settings):
     settings.PORTAL_TODAY = "2025-07-11"
-    item_submit(user=office_user, item=draft(office_user, plan, "1.1", "2025Q2"))
+    item_submit(
+        user=office_user, proxy_reason="代填（测试数据）", item=draft(office_user, plan, "1.1", "2025Q2")
+    )
     q2 = period(plan, "2025Q2")
     client.force_login(office_user)
     response = client.post(
@@ -99,7 +110,7 @@ def test_changing_a_due_date_in_the_admin_recounts_the_plans_tallies(client, pla
 def test_the_pages_show_what_the_tallies_count(client, plan, office_user, settings, name):
     settings.PORTAL_TODAY = "2025-07-11"
     figure = draft(office_user, plan, "1.1", "2025Q2")
-    item_submit(user=office_user, item=figure)
+    item_submit(user=office_user, proxy_reason="代填（测试数据）", item=figure)
     item_return(user=office_user, item=figure, reason="请核对")
     client.force_login(office_user)
     context = client.get(reverse(name), {"period": "2025Q2"}).context

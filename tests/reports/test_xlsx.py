@@ -157,13 +157,14 @@ def test_the_page_exports_keep_formula_text_as_typed(
 ):
     figure = figure_save(
         user=office_user,
+        proxy_reason="代填（测试数据）",
         unit=Unit.objects.get(code="jingyang"),
         period=period(hostile_names, "2025Q2"),
         indicator=indicator(hostile_names, "1.1"),
         data={"value": Decimal("40"), "note": HOSTILE["note"]},
         expected_version=None,
     )
-    item_submit(user=office_user, item=figure)
+    item_submit(user=office_user, proxy_reason="代填（测试数据）", item=figure)
     client.force_login(office_user)
     response = client.get(reverse(name), {"period": "2025Q2", "export": "xlsx"})
     assert response.status_code == 200

@@ -1,18 +1,27 @@
-"""Print the figures of one quarter that break the plan's validation rules (draft to approved, as typed): indicator
-code, unit code, quarter, rule, severity, value and the range the rule allows. The outlier checks are to come."""
+"""Print the figures of one quarter (draft to approved, as typed) that break the plan's validation rules or are
+outliers, checked as submission checks them (reports/workflow/quality.py): indicator code, unit code, quarter, rule
+or outlier method, severity, value and the expected range. An outlier is a warning: submission asks for its reason."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reports.models import ValidationRule
+from reports.workflow.quality import period_outliers
 from reports.workflow.rules import period_violations
+from targets.display import decimal_text
 from targets.models import Period, WorkPlan
 from targets.periods import parse_period_code
 from units.models import Unit
 
+SEVERITY = {ValidationRule.Severity.ERROR: "错误", ValidationRule.Severity.WARNING: "警告"}
+
 
 class Command(BaseCommand):
-    help = "列出某季度不符合校验规则的数据（草稿至已审核）：指标编号、单位代码、季度、规则、级别、数值和允许范围。"
+    help = (
+        "列出某季度（草稿至已审核）不符合校验规则的数据和异常值：指标编号、单位代码、季度、规则或检查方法、"
+        "级别、数值和允许（通常）范围。"
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--period", required=True, help="季度，如 2025Q2")
@@ -29,8 +38,11 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"《{chosen.title}》没有 {period} 这个季度")
         violations = period_violations(plan=chosen, period=found)
+        outliers = period_outliers(plan=chosen, period=found)
         units = dict(
-            Unit.objects.filter(pk__in={v.figure.unit_id for v in violations}).values_list("pk", "code")
+            Unit.objects.filter(
+                pk__in={v.figure.unit_id for v in violations} | {o.figure.unit_id for o in outliers}
+            ).values_list("pk", "code")
         )
         rows = [
             {
@@ -40,20 +52,35 @@ class Command(BaseCommand):
                 "rule": v.rule.name,
                 "method": "rule",
                 "severity": v.rule.severity,
-                "value": float(v.figure.value),
+                "value": v.figure.value,
                 "expected": v.expected,
                 "message": v.message,
             }
             for v in violations
+        ] + [
+            {
+                "indicator": o.indicator_code,
+                "unit": units[o.figure.unit_id],
+                "quarter": found.code,
+                "rule": o.method_name,
+                "method": o.outlier.method,
+                "severity": ValidationRule.Severity.WARNING.value,
+                "value": o.figure.value,
+                "expected": o.expected,
+                "message": o.message,
+            }
+            for o in outliers
         ]
         if as_json:
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=float))
             return
         for row in rows:
-            self.stdout.write(
-                f"{row['indicator']}\t{row['unit']}\t{row['quarter']}\t{row['severity']}\t{row['message']}"
-            )
-        self.stdout.write(f"《{chosen.title}》{found.label}：{len(rows)}项数据不符合校验规则。")
+            fields = [row["indicator"], row["unit"], row["quarter"], row["rule"], SEVERITY[row["severity"]]]
+            fields += [decimal_text(row["value"]), row["expected"], row["message"]]
+            self.stdout.write("\t".join(fields))
+        self.stdout.write(
+            f"《{chosen.title}》{found.label}：{len(violations)}项不符合校验规则，{len(outliers)}项异常值。"
+        )
 
 
 def _plan(named: str | None) -> WorkPlan:

@@ -21,6 +21,8 @@ LABELS = {
     "instructions": "批示",
     "instruction_replies": "批示答复",
     "users_created": "新建演示账号",
+    "unit_review": "待单位审核",
+    "proxy": "办公室代填",
 }
 
 

@@ -10,7 +10,8 @@ to the services in one batch (`figures_save_bulk`: figure_save's rules, bulk wri
 `Resource.import_data`: that saves model instances itself (`save_instance`), so permission, obligation, value
 rules, the version check and the history reason would have to be re-implemented or bypassed, and its row
 results know nothing of our per-field old → new diff in Chinese. Here the loop only parses cells and reports;
-every rule stays in the services, and their refusals become row errors.
+every rule stays in the services, and their refusals become row errors. The figures stored are then checked as
+submission checks them (quality.sheet_notices: the office's rules, outliers): notices beside their rows, not errors.
 
 The whole upload runs in one transaction that is rolled back on a dry run or when any row has an error, so the
 preview exercises exactly the code path of the real import, and a real import stores all rows or none.
@@ -28,7 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reports.models import ItemAction, TaskReport
-from reports.workflow.drafts import FigureEntry, figures_save_bulk, task_report_save
+from reports.workflow.drafts import FigureEntry, figures_save_bulk, proxy_reason_checked, task_report_save
 from reports.workflow.excel.cells import (
     blank,
     cell_progress,
@@ -58,6 +59,7 @@ from reports.workflow.excel.columns import (
 )
 from reports.workflow.excel.reading import FileError, data_rows, read_workbook
 from reports.workflow.excel.template import figure_entry_fields
+from reports.workflow.quality import Notice, sheet_notices
 from reports.workflow.selectors import SheetRow, sheet_groups
 from reports.workflow.validation import FIGURE_FIELDS, ratio_value
 from targets.models import Indicator, Period
@@ -78,6 +80,7 @@ class RowResult:
     action: str = UNCHANGED
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # what submission will say of the figure stored
 
 
 @dataclass
@@ -107,15 +110,21 @@ class SheetImportResult:
     def unchanged(self) -> int:
         return self._count(UNCHANGED)
 
+    @property
+    def notice_count(self) -> int:
+        return sum(1 for row in self.rows if row.notices)
+
     def preview(self, *, limit: int) -> "ImportPreview":
         """What the preview lists: up to `limit` rows with errors, then up to `limit` rows that add or change
-        something; the rest of each is counted, unchanged rows only counted."""
+        something, those with a notice first chosen (in the file's order); the rest of each is counted, unchanged
+        rows only counted."""
         errors = [row for row in self.rows if row.errors]
         changes = [row for row in self.rows if not row.errors and row.action in (CREATED, UPDATED)]
+        chosen = sorted(sorted(range(len(changes)), key=lambda i: not changes[i].notices)[:limit])
         return ImportPreview(
             errors=errors[:limit],
             error_count=len(errors),
-            changes=changes[:limit],
+            changes=[changes[i] for i in chosen],
             change_count=len(changes),
         )
 
@@ -158,10 +167,11 @@ class _Context:
     plan_task_codes: set[str]
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
     figures_pending: list[tuple[RowResult, FigureEntry]] = field(default_factory=list)
+    proxy_reason: str = ""  # 代填: the office importing a unit's sheet, with its reason
 
 
 def sheet_import(
-    *, user: User, unit: Unit, period: Period, content: bytes, dry_run: bool
+    *, user: User, unit: Unit, period: Period, content: bytes, dry_run: bool, proxy_reason: str = ""
 ) -> SheetImportResult:
     """Read an uploaded template and save every changed row as a draft through the sheet's services, all or
     nothing: when any row has an error, or on a dry run, nothing is stored. Raises nothing: an unreadable file,
@@ -172,16 +182,23 @@ def sheet_import(
             result.file_errors.append(_("您只能导入本单位的填报表，不能为%(unit)s导入") % {"unit": unit.name})
             return result
         try:
+            proxy_reason_checked(user=user, unit=unit, reason=proxy_reason)
+        except ValidationError as error:
+            result.file_errors.extend(error.messages)
+            return result
+        try:
             datasets = read_workbook(content)
         except FileError as error:
             result.file_errors.append(str(error))
             return result
         with transaction.atomic():
             context = _context(user=user, unit=unit, period=period)
+            context.proxy_reason = proxy_reason
             for sheet, handle in ((SHEET_FIGURES, _figure_row), (SHEET_TASKS, _task_row)):
                 for number, cells in data_rows(datasets[sheet]):
                     result.rows.append(handle(context, RowResult(sheet=sheet, row=number), cells))
             _save_figures(context)
+            _figure_notices(context)
             if not result.rows:
                 result.file_errors.append(_("文件中没有任何数据行，请在本系统下载的模板中填写后再上传"))
             result.applied = not dry_run and not result.has_errors
@@ -312,6 +329,7 @@ def _save_figures(context: _Context) -> None:
             period=context.period,
             entries=[entry for _row, entry in context.figures_pending],
             action=ItemAction.IMPORT,
+            proxy_reason=context.proxy_reason,
         )
     except (ValidationError, PermissionDenied) as error:  # the whole sheet: the quarter has not begun, …
         refused = dict.fromkeys(range(len(context.figures_pending)), error)
@@ -319,6 +337,15 @@ def _save_figures(context: _Context) -> None:
         result = context.figures_pending[position][0]
         result.errors += refusal_messages(error)
         _finish(result)
+
+
+def _figure_notices(context: _Context) -> None:
+    """What submission will say of each figure stored (a rule broken, an outlier), read as the sheet's submit button
+    would: notices beside the row, not refusals, for the import saves drafts only."""
+    stored = {entry.indicator.pk: (row, entry) for row, entry in context.figures_pending if not row.errors}
+    notes = {pk: entry.data["note"] for pk, (_row, entry) in stored.items()}
+    for pk, notices in sheet_notices(unit=context.unit, period=context.period, notes=notes).items():
+        stored[pk][0].notices = notices
 
 
 def _task_row(context: _Context, result: RowResult, cells: dict) -> RowResult:
@@ -353,6 +380,7 @@ def _task_row(context: _Context, result: RowResult, cells: dict) -> RowResult:
             data=data,
             expected_version=version,
             action=ItemAction.IMPORT,
+            proxy_reason=context.proxy_reason,
         ),
     )
 
