@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("tasks.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
+    path("", include("public.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -39,10 +39,15 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",  # the second factor (units.second_factor)
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API documentation page's assets, served as static files
     "units",
     "targets",
     "tasks",
     "reports",
+    "api",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -339,3 +344,19 @@ if os.environ.get("AUDIT_SYSLOG_ADDRESS"):
     LOGGING["loggers"] = {
         "ipcity.audit": {"handlers": ["console", "audit_syslog"], "level": "INFO", "propagate": False}
     }
+
+
+# The REST API (api/, issue 19). Each view names its own permissions and scoping; these are the defaults.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "知识产权强市建设工作平台 API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from static files: the users' network may have no internet
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -1,0 +1,5 @@
+"""The API's URLs (filled in by issue 19)."""
+
+app_name = "api"
+
+urlpatterns: list = []
