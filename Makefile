@@ -24,6 +24,7 @@ demo-data: install
 	$(BIN)/python manage.py demo_data
 	$(BIN)/python manage.py demo_next_plan
 	$(BIN)/python manage.py rollup
+	$(BIN)/python manage.py demo_public
 
 # As the product looks: DEBUG off (the portal's own error pages), static files collected under hashed names and served
 # by WhiteNoise. DJANGO_DEBUG=1 make run: Django's debug pages, static files read from static/ as they are edited.

@@ -1,7 +1,8 @@
 """`make bench` (python -m bench): build the synthetic province in throwaway databases, measure, print a table and
 one closing line:
 
-    bench: rollup_ratio=R incr_ms=I dash_p95_ms=D dash_queries=Q import_ratio=M peak_mb=P page_kb=K
+    bench: rollup_ratio=R incr_ms=I dash_p95_ms=D dash_queries=Q import_ratio=M peak_mb=P page_kb=K api_p95_ms=A
+           api_queries=N
 
 Database: the PostgreSQL server of DATABASE_URL when it names one, else the one answering on 127.0.0.1:5432 (user
 postgres); there the bench creates and drops databases of its own (ipcity_bench, ipcity_bench_small) and never
@@ -32,6 +33,8 @@ TARGETS = {
     "import_ratio": ("≤", 3),
     "peak_mb": ("≤", 400),
     "page_kb": ("≤", 1500),
+    "api_p95_ms": ("≤", 150),
+    "api_queries": ("≤", 10),
 }
 
 
@@ -79,6 +82,10 @@ def job(name: str, argument: str) -> None:
         result = measures.audit_export(int(argument))
     elif name == "explain":
         result = measures.explain()
+    elif name == "api":
+        from . import api
+
+        result = api.api_list(int(argument))
     else:
         raise SystemExit(f"unknown job {name}")
     sys.stdout.write("BENCH-RESULT " + json.dumps(result, default=str) + "\n")
@@ -187,6 +194,7 @@ def main() -> None:
         results["data"] = run(databases.url(big), "generate", str(scale))
         run(databases.url(small), "rollup_build")
         results["dash_small"] = run(databases.url(small), "dashboards", str(requests))
+        results["api_small"] = run(databases.url(small), "api", str(requests))
         databases.drop(small)
         url = databases.url(big)
         results["rollup_build"] = run(url, "rollup_build")
@@ -194,6 +202,7 @@ def main() -> None:
         results["incremental"] = run(url, "incremental", str(max(repeats * 2 + 1, 11)))
         results["dash"] = run(url, "dashboards", str(requests))
         results["dash_second"] = run(url, "dashboards_second", str(requests))
+        results["api"] = run(url, "api", str(requests))
         results["import"] = run(url, "import", str(max(3, repeats // 2 + 1)))
         results["import_peak"] = run(url, "import_peak")
         results["audit_export"] = run(url, "audit_export", "50000")
@@ -229,6 +238,8 @@ def report(results: dict) -> None:
         "import_ratio": round(imp["ratio"], 2),
         "peak_mb": round(max(build["peak_mb"], peak["peak_mb"])),
         "page_kb": round(pages["home"]["kb"]),
+        "api_p95_ms": round(results["api"]["p95_ms"], 1),
+        "api_queries": results["api"]["queries"],
     }
     out()
     out(f"## bench at SCALE={results['scale']:g} on {results['vendor']} ({results['seconds'] / 60:.1f} min)")
@@ -273,6 +284,13 @@ def report(results: dict) -> None:
             f"p50 {page['p50_ms']:.0f} ms, p95 {page['p95_ms']:.0f} ms, {page['queries']} queries ({same}); "
             f"SCALE/4 p95 {dash_small[name]['p95_ms']:.0f} ms; second plan p95 {second[name]['p95_ms']:.0f} ms, {also}",
         )
+    api, api_small = results["api"], results["api_small"]
+    same = "same" if api["queries"] == api_small["queries"] else f"SCALE/4: {api_small['queries']}"
+    _row(
+        f"API /api/v1/figures/ of the last quarter ({api['figures']:,} figures, page of {api['rows']})",
+        f"p50 {api['p50_ms']:.0f} ms, p95 {api['p95_ms']:.0f} ms, {api['queries']} queries ({same}), "
+        f"{api['kb']:.0f} KB; SCALE/4 ({api_small['figures']:,} figures) p95 {api_small['p95_ms']:.0f} ms",
+    )
     _row(
         f"Excel import, {imp['rows']:,} rows ({imp['file_kb']:.0f} KB)",
         f"{imp['import_s']:.2f} s = {imp['rows_per_s']:,.0f} rows/s (median of {len(imp['import_runs'])})",
@@ -305,6 +323,8 @@ def report(results: dict) -> None:
     unequal = [n for n in dash if dash[n]["queries"] != dash_small[n]["queries"]]
     if unequal:
         missed.append(f"query counts differ between sizes: {', '.join(unequal)}")
+    if api["queries"] != api_small["queries"]:
+        missed.append("the API list's query count differs between sizes")
     unequal = [n for n in dash if dash[n]["queries"] != second[n]["queries"]]
     if unequal:
         missed.append(f"query counts differ between the two plans: {', '.join(unequal)}")

@@ -7,3 +7,9 @@ class PublicConfig(AppConfig):
 
     name = "public"
     verbose_name = "公开与帮助"
+
+    def ready(self) -> None:
+        from public.services import publication_plan_edited
+        from targets.signals import plan_edited
+
+        plan_edited.connect(publication_plan_edited, dispatch_uid="public.publication_plan_edited")

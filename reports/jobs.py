@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
+from reports.alerts.delivery import notifications_send
 from reports.alerts.mail import alerts_send_email, figures_check_mail, office_digest, plan_problems_mail
 from reports.alerts.services import alerts_close_inactive_plans, alerts_refresh
 from reports.documents.services import document_write
@@ -73,13 +74,15 @@ def rollup_all() -> int:
 
 @job
 def alerts_refresh_all() -> dict[str, int]:
-    """Refresh every active plan's alerts and e-mail the new ones; close the alerts of plans no longer active.
-    Safe to run twice (or twice at once). Returns the summed counts of alerts_refresh, "emailed" and "retired"."""
+    """Refresh every active plan's alerts and e-mail the new ones; close the alerts of plans no longer active; then
+    queue their sending to the robots and by SMS. Safe to run twice (or twice at once). Returns the summed counts of
+    alerts_refresh, "emailed" and "retired"."""
     totals: Counter[str] = Counter()
     for plan in _active_plans():
         totals.update(alerts_refresh(plan=plan))
         totals["emailed"] += alerts_send_email(plan=plan)
     totals["retired"] = alerts_close_inactive_plans()
+    notifications_send_all.delay()
     return dict(totals)
 
 
@@ -92,7 +95,16 @@ def alerts_refresh_plan(plan_id: int) -> dict[str, int]:
         return {}
     totals = alerts_refresh(plan=plan)
     totals["emailed"] = alerts_send_email(plan=plan)
+    notifications_send_all.delay()
     return totals
+
+
+@job
+def notifications_send_all() -> dict[str, int]:
+    """Send the open alerts to the group robots and by SMS (each once), and retry the sends whose wait is over:
+    queued after each refresh of alerts, and every two minutes for the retries. Safe to run twice at once. Returns
+    how many deliveries were queued, sent, put off for a retry, given up and withdrawn."""
+    return notifications_send()
 
 
 @job

@@ -8,6 +8,7 @@ from .views import (
     excel,
     instructions,
     items,
+    notifications,
     portal,
     quality,
     review,
@@ -57,5 +58,6 @@ urlpatterns = [
     path("instructions/new/<str:kind>/<int:pk>/", instructions.instruction_new, name="instruction_new"),
     path("alerts/", alerts.alert_list, name="alert_list"),
     path("alerts/read/", alerts.alert_mark_read, name="alert_mark_read"),
+    path("alerts/preferences/", notifications.alert_preferences, name="alert_preferences"),
     path("plans/<int:plan_id>/predecessor/", succession.plan_succession, name="plan_succession"),
 ]

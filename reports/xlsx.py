@@ -1,11 +1,19 @@
-"""Workbooks people download (.xlsx): Chinese headers, numbers kept as numbers, formulas never run. The page
-exports (reports.dashboards.exports), the evaluation and the audit log are written through here, row by row
-(openpyxl's write-only mode: a row costs the same whether it is the 10th or the 50,000th); the sheet's template
-(reports.workflow.excel.template) writes its cells through `set_cell`, the same rule for text."""
+"""Tables people download: .xlsx (Chinese headers, numbers kept as numbers, formulas never run), and the same rows as
+.csv or .json. The page exports (reports.dashboards.exports), the evaluation and the audit log are written through
+here, row by row (openpyxl's write-only mode: a row costs the same whether it is the 10th or the 50,000th); the
+sheet's template (reports.workflow.excel.template) writes its cells through `set_cell`, the same rule for text, and
+its CSV through `csv_bytes`.
 
+One table (a `Sheet`: headers, rows and the JSON's keys), three writers: `xlsx_book`, `csv_bytes` (UTF-8 with a BOM
+so Excel reads the Chinese, CRLF, the Chinese header row, numbers as plain numbers, text a spreadsheet would run as a
+formula after an apostrophe) and `json_bytes` (a list of objects, one per row, keyed by `Sheet.keys`; numbers as
+numbers, dates and times in ISO 8601, text as stored). `download_response` picks the writer for ?export=."""
+
+import csv
 import datetime
 import io
 import itertools
+import json
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -13,8 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
@@ -22,6 +31,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+JSON = "application/json; charset=utf-8"
+FORMATS = ("xlsx", "csv", "json")  # what ?export= may ask for
 
 
 # Text starting with one of these is read as a formula (or, after a tab or carriage return, pasted as one) by
@@ -93,9 +105,14 @@ def _needs_cell(value) -> bool:
 
 @dataclass(frozen=True)
 class Sheet:
+    """One table of a download. `keys` name its columns in the JSON (stable machine names: English snake_case, a
+    quarter's code, unit_ and a unit's code), one per header; `name` is how ?table= picks it for CSV and JSON."""
+
     title: str
     headers: Sequence
     rows: Iterable[Sequence]
+    keys: Sequence[str] = ()
+    name: str = ""
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -174,10 +191,14 @@ def xlsx_book(*, sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_book_response(*, filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
-    response = HttpResponse(xlsx_book(sheets=sheets), content_type=XLSX)
+def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def xlsx_book_response(*, filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
+    return _attachment(xlsx_book(sheets=sheets), content_type=XLSX, filename=filename)
 
 
 def xlsx_response(
@@ -185,3 +206,109 @@ def xlsx_response(
 ) -> HttpResponse:
     """One sheet as a download; the filename may be Chinese."""
     return xlsx_book_response(filename=filename, sheets=[Sheet(title=title, headers=headers, rows=rows)])
+
+
+# --- CSV and JSON: the same rows ----------------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A value for CSV or JSON: a number exactly as stored (a Decimal is not rounded through a float), a date, an aware
+    time in local time, text without the control characters a file may not hold; not a number: None."""
+    if isinstance(value, Formatted):
+        value = value.value
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value) if timezone.is_aware(value) else value
+    if value is None or isinstance(value, bool | int | float | datetime.date):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _decimal_text(value: Decimal) -> str:
+    """60.0000 → "60", 1.2500 → "1.25", never an exponent."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def csv_field(value) -> str:
+    """A value as a CSV field: a number plain ("-5", "1.25"), a date ISO ("2025-07-10", a time "2025-07-10 09:15:00"
+    in local time), 是/否, and text as stored, except that text a spreadsheet would run as a formula (= + - @, tab,
+    carriage return first) gets an apostrophe before it, so Excel or WPS opening the file shows it as text (text
+    that already starts with apostrophes before such a character gets one more: reading one back, see
+    `csv_unescaped`, gives exactly what was stored)."""
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "'" + value if value.lstrip("'").startswith(FORMULA_STARTS) else value
+
+
+def csv_unescaped(text: str) -> str:
+    """A CSV field as `csv_field` wrote it, back to the stored text: the apostrophe before formula-like text goes."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def csv_bytes(*, headers: Sequence, rows: Iterable[Sequence]) -> bytes:
+    """One table as CSV: UTF-8 with a BOM (Excel then reads the Chinese), comma-separated, CRLF, quoted where a
+    field holds a comma, a quote or a line break; the header row as given, every field through `csv_field`."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([csv_field(h) for h in headers])
+    writer.writerows([csv_field(v) for v in row] for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _json_value(value) -> str:
+    value = _plain(value)
+    if isinstance(value, Decimal):
+        return _decimal_text(value)  # a JSON number, exact
+    if isinstance(value, datetime.datetime | datetime.date):
+        return json.dumps(value.isoformat())
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_bytes(*, keys: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """One table as JSON: a list of objects, one per row, its values under `keys` in column order."""
+    encoded = [json.dumps(str(key), ensure_ascii=False) for key in keys]
+    objects = (
+        "{" + ", ".join(f"{key}: {_json_value(v)}" for key, v in zip(encoded, row, strict=True)) + "}"
+        for row in rows
+    )
+    return ("[\n" + ",\n".join(objects) + "\n]\n").encode("utf-8")
+
+
+def download_response(
+    *, fmt: str, filename: str, sheets: Sequence[Sheet], table: str | None = None
+) -> HttpResponse:
+    """A download of `sheets` as `fmt` (one of FORMATS), named `filename` plus the extension. An .xlsx holds every
+    sheet; a CSV or JSON one table: the sheet named `table`, else the first (raises Http404 for a name none has)."""
+    if fmt == "xlsx":
+        return xlsx_book_response(filename=f"{filename}.xlsx", sheets=sheets)
+    sheet = sheets[0] if not table else next((s for s in sheets if s.name == table), None)
+    if sheet is None:
+        raise Http404(gettext("没有这个表"))
+    name = filename if len(sheets) == 1 else f"{filename}-{sheet.title}"
+    if fmt == "csv":
+        return _attachment(
+            csv_bytes(headers=sheet.headers, rows=sheet.rows), content_type=CSV, filename=f"{name}.csv"
+        )
+    if fmt != "json":
+        raise ValueError(f"not a download format: {fmt}")
+    if len(sheet.keys) != len(sheet.headers):
+        raise ValueError(f"{sheet.title}: every column needs its JSON key")
+    return _attachment(
+        json_bytes(keys=sheet.keys, rows=sheet.rows), content_type=JSON, filename=f"{name}.json"
+    )

@@ -62,6 +62,7 @@ PLAN_PAGES = {
     "reports:instruction_list",
     "reports:alert_list",
     "tasks:plan_overview",
+    "public:publication",
 }
 
 

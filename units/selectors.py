@@ -19,6 +19,7 @@ SIGNED_IN_PAGES = frozenset(
         "set_language",
         "units:second_factor_setup",
         "units:second_factor_verify",
+        "public:help",  # the 使用说明, one for each role
     }
 )
 DUTY_PAGES = {

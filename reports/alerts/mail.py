@@ -21,7 +21,8 @@ from units.selectors import office_emails
 @transaction.atomic
 def alerts_send_email(*, plan: WorkPlan) -> int:
     """E-mail each open alert not yet e-mailed to the active users of its unit (of its indicator's reporting units
-    for a red indicator) who have an address: one message per unit listing its new alerts of this plan, the plan named in the subject and the text. An alert is marked
+    for a red indicator) who have an address and have not turned e-mail off for its kind: one message per unit
+    listing its new alerts of this plan, the plan named in the subject and the text. An alert is marked
     e-mailed once someone received it, so a rerun sends nothing again. Returns how many alerts were e-mailed."""
     # skip_locked: a concurrent run leaves these rows to us instead of mailing them a second time.
     pending_ids = list(
@@ -44,26 +45,35 @@ def alerts_send_email(*, plan: WorkPlan) -> int:
     for alert in pending:
         for unit_id in [alert.unit_id] if alert.unit_id else reporters.get(alert.indicator_id, []):
             by_unit[unit_id].append(alert)
-    addresses: dict[int, list[str]] = defaultdict(list)
-    for unit_id, email in (
+    # Each address with the kinds its user is e-mailed (NotificationPreference; every kind unless they chose).
+    addresses: dict[int, list[tuple[str, set[str] | None]]] = defaultdict(list)
+    for unit_id, email, kinds in (
         User.objects.filter(unit_id__in=by_unit, is_active=True)
         .exclude(email="")
-        .values_list("unit_id", "email")
+        .values_list("unit_id", "email", "notification_preference__email_kinds")
     ):
-        addresses[unit_id].append(email)
+        addresses[unit_id].append((email, None if kinds is None else set(kinds)))
     names = dict(Unit.objects.filter(pk__in=addresses).values_list("pk", "name"))
     messages, mailed = [], set()
-    for unit_id, alerts in by_unit.items():
-        if not addresses.get(unit_id):
-            continue
-        body = render_to_string("emails/alerts.txt", {"unit": names[unit_id], "plan": plan, "alerts": alerts})
-        subject = _("【预警提醒】%(unit)s：%(n)d条新提醒（%(plan)s）") % {
-            "unit": names[unit_id],
-            "n": len(alerts),
-            "plan": plan.title,
-        }
-        messages.append((subject, body, None, sorted(set(addresses[unit_id]))))
-        mailed.update(a.pk for a in alerts)
+    for unit_id, unit_alerts in by_unit.items():
+        # One message per distinct list of alerts: colleagues who chose the same kinds share it.
+        recipients: dict[tuple[int, ...], set[str]] = defaultdict(set)
+        for email, kinds in addresses.get(unit_id, []):
+            chosen = tuple(a.pk for a in unit_alerts if kinds is None or a.kind in kinds)
+            if chosen:
+                recipients[chosen].add(email)
+        for chosen, emails in recipients.items():
+            alerts = [a for a in unit_alerts if a.pk in chosen]
+            body = render_to_string(
+                "emails/alerts.txt", {"unit": names[unit_id], "plan": plan, "alerts": alerts}
+            )
+            subject = _("【预警提醒】%(unit)s：%(n)d条新提醒（%(plan)s）") % {
+                "unit": names[unit_id],
+                "n": len(alerts),
+                "plan": plan.title,
+            }
+            messages.append((subject, body, None, sorted(emails)))
+            mailed.update(chosen)
     if messages:
         send_mass_mail(messages, fail_silently=False)
         Alert.objects.filter(pk__in=mailed).update(emailed_at=portal_now())

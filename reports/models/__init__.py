@@ -16,6 +16,7 @@ from .items import (
     TaskReport,
     evidence_path,
 )
+from .notifications import NotificationChannel, NotificationDelivery, NotificationPreference
 from .quality import FollowUp, QualityIssue, ValidationRule
 
 __all__ = [
@@ -26,6 +27,9 @@ __all__ = [
     "FollowUp",
     "Instruction",
     "ItemComment",
+    "NotificationChannel",
+    "NotificationDelivery",
+    "NotificationPreference",
     "ItemAction",
     "InstructionReply",
     "QualityIssue",

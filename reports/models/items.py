@@ -33,7 +33,7 @@ class ItemAction(models.TextChoices):
 
     CREATE = "create", _("新建草稿")
     SAVE = "save", _("保存草稿")
-    IMPORT = "import", _("Excel导入")
+    IMPORT = "import", _("文件导入")  # an Excel or CSV file (reports.workflow.excel)
     SUBMIT = "submit", _("提交")
     RESUBMIT = "resubmit", _("重新提交")
     APPROVE = "approve", _("审核通过")
@@ -56,7 +56,7 @@ class ItemHistory(models.Model):
 
     @property
     def why(self) -> str:
-        """The change as the item's page lists it: 提交, 退回：请核对, 新建草稿（Excel导入）."""
+        """The change as the item's page lists it: 提交, 退回：请核对, 新建草稿（文件导入）."""
         if self.action == ItemAction.IMPORT and self.history_type == "+":
             return f"{ItemAction.CREATE.label}（{ItemAction.IMPORT.label}）"
         label = ItemAction(self.action).label if self.action in ItemAction.values else ""

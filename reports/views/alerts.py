@@ -5,16 +5,17 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reports.alerts.delivery import deliveries_failed_count
+from reports.alerts.links import alert_path
 from reports.alerts.selectors import RECENTLY_CLOSED, alerts_listed_for
 from reports.alerts.services import alerts_mark_read
 from reports.models import Alert
-from reports.views.scope import sheet_url
 from targets.models import WorkPlan
 from tasks.selectors import plan_order
+from units.models import User
 
 
 @dataclass
@@ -30,19 +31,6 @@ class PlanAlerts:
     rows: list[AlertRow]
 
 
-def _link(alert: Alert) -> str:
-    """Where the user acts on the alert: the indicator's page, the returned item, or the unit's quarterly sheet
-    (its instructions at the top for an instruction to answer), in the alert's plan."""
-    if alert.kind == Alert.Kind.INDICATOR_RED:
-        return reverse("reports:indicator_detail", args=[alert.indicator_id])
-    plan = f"?plan={alert.period.plan_id}"
-    if alert.kind == Alert.Kind.RETURNED_STALE:
-        kind, pk = ("figure", alert.indicator_id) if alert.indicator_id else ("task", alert.task_id)
-        return reverse("reports:item_detail", args=[alert.unit.code, alert.period.code, kind, pk]) + plan
-    sheet = sheet_url(alert.unit, alert.period)
-    return sheet + "#instructions" if alert.kind == Alert.Kind.INSTRUCTION else sheet
-
-
 def _by_plan(rows: list[AlertRow]) -> list[PlanAlerts]:
     """The rows grouped by their plan, in the order plans are listed (open ones first), each group newest first."""
     groups: dict[int, PlanAlerts] = {}
@@ -55,7 +43,9 @@ def _by_plan(rows: list[AlertRow]) -> list[PlanAlerts]:
 def alert_list(request: HttpRequest) -> HttpResponse:
     """The user's alerts of every plan, grouped by plan (the plan named only once the portal holds two)."""
     alerts = alerts_listed_for(user=request.user)
-    rows = [AlertRow(alert=a, url=_link(a), unread=not a.is_read and a.closed_at is None) for a in alerts]
+    rows = [
+        AlertRow(alert=a, url=alert_path(a), unread=not a.is_read and a.closed_at is None) for a in alerts
+    ]
     open_rows = [r for r in rows if r.alert.closed_at is None]
     return render(
         request,
@@ -66,6 +56,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "closed_groups": _by_plan([r for r in rows if r.alert.closed_at is not None]),
             "unread": sum(r.unread for r in open_rows),
             "recent_days": RECENTLY_CLOSED.days,
+            # The office sets up the group robots and SMS lists (管理后台) and hears of the sends that failed.
+            "keeps_channels": request.user.role == User.Role.OFFICE,
+            "failed_sends": deliveries_failed_count() if request.user.role == User.Role.OFFICE else 0,
         },
     )
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.xlsx import Sheet, xlsx_book_response
+from reports.xlsx import FORMATS, Sheet, download_response
 from units.audit import ACTIONS
 from units.filters import AuditEventFilter
 from units.models import AuditEvent, User
@@ -22,10 +22,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有安全审计员可以查看审计日志"))
     search = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
     events = search.qs
-    if request.GET.get("export") == "xlsx":
-        # Up to 50,000 rows, read in chunks as the workbook (write-only) writes them, never all held at once.
+    export = request.GET.get("export")
+    if export in FORMATS:
+        # Up to 50,000 rows, read in chunks as the file is written, never all held at once.
         rows = events[:EXPORT_LIMIT].values_list(*EXPORTED).iterator(chunk_size=2_000)
-        return xlsx_book_response(filename=_("审计日志.xlsx"), sheets=[_sheet(rows)])
+        return download_response(fmt=export, filename=_("审计日志"), sheets=[_sheet(rows)])
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -73,4 +74,5 @@ def _sheet(rows) -> Sheet:
             )
             for at, username, role, unit, action, object_repr, result, ip, path, detail in rows
         ),
+        keys=("at", "username", "role", "unit", "action", "object", "result", "ip", "path", "detail"),
     )

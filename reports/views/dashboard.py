@@ -7,7 +7,16 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from reports.dashboards.charts import indicator_trend, unit_breakdown
-from reports.dashboards.exports import heatmap_xlsx, league_xlsx, table_xlsx, task_board_xlsx
+from reports.dashboards.exports import (
+    HEATMAP_TABLES,
+    export_format,
+    export_response,
+    heatmap_export,
+    indicator_units_export,
+    league_export,
+    table_export,
+    task_board_export,
+)
 from reports.dashboards.heatmap import CELL_LABELS, heatmap_view, reporting_heatmap
 from reports.dashboards.home import area_cards, office_todo, quarter_rates
 from reports.dashboards.indicator_page import indicator_unit_figures
@@ -18,7 +27,6 @@ from reports.figures.selectors import plan_standings
 from reports.instructions.selectors import instruction_thread
 from reports.views.scope import period_or_404
 from reports.workflow.selectors import period_current
-from reports.xlsx import xlsx_response
 from targets.models import Indicator, Period, WorkPlan
 from tasks.plan_choice import plan_for, plan_show, plans_for
 from tasks.selectors import plan_readiness
@@ -72,18 +80,19 @@ def indicator_table(request: HttpRequest) -> HttpResponse:
     if status:
         standings = [s for s in standings if s.progress.colour == status]
     table = StandingTable(standings)
-    # Pages of 50 (a province's 400 indicators are unreadable as one page); the .xlsx has every row the filter keeps.
+    # Pages of 50 (a province's 400 indicators are unreadable as one page); a download has every row the filter keeps.
     # The size is the page's, not the address's (?per_page= is not read); a page number that is none, or past either
     # end, shows the first or the last page.
     RequestConfig(request, paginate=False).configure(table)
     table.paginate(per_page=INDICATORS_PER_PAGE)
     table.page = table.paginator.get_page(request.GET.get("page"))
-    if request.GET.get("export") == "xlsx":
-        return table_xlsx(
+    if export_format(request.GET):
+        export = table_export(
             table=table,
-            filename=_("指标进展-%(period)s.xlsx") % {"period": period.label},
+            filename=_("指标进展-%(period)s") % {"period": period.label},
             title=_("指标进展%(period)s") % {"period": period.label},
         )
+        return export_response(export, params=request.GET)
     return render(
         request,
         "reports/indicator_table.html",
@@ -101,13 +110,9 @@ def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )[0]
     labels = [p.label for p in periods]
     figures = indicator_unit_figures(indicator=indicator, period=period, periods=periods)
-    if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            filename=_("%(code)s-各单位数据.xlsx") % {"code": indicator.code},
-            title=indicator.code,
-            headers=[_("单位"), *labels],
-            rows=[[unit.name, *values] for unit, values in figures.history],
-        )
+    if export_format(request.GET):
+        export = indicator_units_export(indicator=indicator, periods=periods, history=figures.history)
+        return export_response(export, params=request.GET)
     return render(
         request,
         "reports/indicator_progress.html",
@@ -131,21 +136,29 @@ def indicator_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def heatmap(request: HttpRequest) -> HttpResponse:
     """Units × quarters: on time, late, missing or not yet due, with completeness and timeliness rates."""
     plan, period, periods = _scope(request)
-    if request.GET.get("export") == "xlsx":
-        return heatmap_xlsx(data=reporting_heatmap(plan=plan, periods=periods))
+    if export_format(request.GET):
+        return export_response(
+            heatmap_export(data=reporting_heatmap(plan=plan, periods=periods)), params=request.GET
+        )
     view = heatmap_view(plan=plan, periods=periods, period=period, page=request.GET.get("page"))
     return render(
         request,
         "reports/heatmap.html",
-        {"plan": plan, "period": period, "data": view, "legend": CELL_LABELS},
+        {
+            "plan": plan,
+            "period": period,
+            "data": view,
+            "legend": CELL_LABELS,
+            "download_tables": HEATMAP_TABLES,
+        },
     )
 
 
 def tasks_board(request: HttpRequest) -> HttpResponse:
     plan, period, _periods = _scope(request)
     units, rows = task_board(plan=plan)
-    if request.GET.get("export") == "xlsx":
-        return task_board_xlsx(units=units, rows=rows)
+    if export_format(request.GET):
+        return export_response(task_board_export(units=units, rows=rows), params=request.GET)
     return render(
         request, "reports/task_board.html", {"plan": plan, "period": period, "units": units, "rows": rows}
     )
@@ -158,6 +171,6 @@ def league(request: HttpRequest) -> HttpResponse:
         heatmap=reporting_heatmap(plan=plan, periods=periods, cells=False),
         standings=plan_standings(plan=plan, period=period, periods=periods),
     )
-    if request.GET.get("export") == "xlsx":
-        return league_xlsx(rows=rows, period=period)
+    if export_format(request.GET):
+        return export_response(league_export(rows=rows, period=period), params=request.GET)
     return render(request, "reports/league.html", {"plan": plan, "period": period, "rows": rows})

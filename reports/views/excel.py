@@ -1,4 +1,5 @@
-"""Excel round trip of a unit's sheet: download the pre-filled template, upload, preview, confirm."""
+"""Excel round trip of a unit's sheet: download the pre-filled template (?format=csv: its figures as CSV), upload
+(a workbook or a CSV of figures), preview, confirm."""
 
 from urllib.parse import quote
 
@@ -13,18 +14,24 @@ from reports.views.scope import sheet_scope, sheet_url
 from reports.workflow.excel import (
     XLSX_CONTENT_TYPE,
     sheet_import,
+    sheet_template_csv,
     sheet_template_filename,
     sheet_template_xlsx,
 )
 from reports.workflow.excel.limits import MAX_UPLOAD_MB, PREVIEW_ROWS
 from reports.workflow.excel.pending import pending_import_drop, pending_import_keep, pending_import_read
+from reports.xlsx import CSV
 from units.selectors import user_can_report_for, user_enters_for
 
 
 def template_download(request: HttpRequest, unit_code: str, period_code: str) -> HttpResponse:
     unit, period = sheet_scope(request, unit_code, period_code)
-    response = HttpResponse(sheet_template_xlsx(unit=unit, period=period), content_type=XLSX_CONTENT_TYPE)
-    filename = sheet_template_filename(unit=unit, period=period)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(sheet_template_csv(unit=unit, period=period), content_type=CSV)
+        filename = sheet_template_filename(unit=unit, period=period, kind="csv")
+    else:
+        response = HttpResponse(sheet_template_xlsx(unit=unit, period=period), content_type=XLSX_CONTENT_TYPE)
+        filename = sheet_template_filename(unit=unit, period=period)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -75,7 +82,7 @@ def upload(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespon
     else:
         upload_file = request.FILES.get("file")
         if upload_file is None:
-            messages.error(request, _("请选择要上传的 Excel 文件（.xlsx）"))
+            messages.error(request, _("请选择要上传的文件（Excel 模板 .xlsx 或 CSV 文件）"))
             return redirect(sheet_url(unit, period))
         if upload_file.size > MAX_UPLOAD_MB * 1024 * 1024:
             messages.error(request, _("文件超过%(limit)dMB，请检查是否选错了文件") % {"limit": MAX_UPLOAD_MB})
@@ -88,6 +95,7 @@ def upload(request: HttpRequest, unit_code: str, period_code: str) -> HttpRespon
             content=content,
             dry_run=True,
             proxy_reason=proxy_reason,
+            filename=upload_file.name,
         )
         token = ""
         if not result.has_errors:

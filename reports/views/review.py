@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.dashboards.exports import review_queue_xlsx
+from reports.dashboards.exports import REVIEW_TABLES, export_format, export_response, review_queue_export
 from reports.models import Submission, TaskReport
 from reports.views.scope import sheet_scope
 from reports.workflow.filters import SubmissionQueueFilter, TaskReportQueueFilter
@@ -83,12 +83,13 @@ def _ids(request: HttpRequest, name: str) -> list[int]:
 
 
 def review(request: HttpRequest) -> HttpResponse:
-    """The queue, filtered by unit, quarter and area; ?export=xlsx downloads the same rows."""
+    """The queue, filtered by unit, quarter and area; ?export=xlsx (csv, json) downloads the same rows."""
     _check(request)
     figures = SubmissionQueueFilter(request.GET, queryset=review_queue(user=request.user))
     task_reports = TaskReportQueueFilter(request.GET, queryset=review_queue_task_reports(user=request.user))
-    if request.GET.get("export") == "xlsx":
-        return review_queue_xlsx(figures=figures.qs, task_reports=task_reports.qs)
+    if export_format(request.GET):
+        export = review_queue_export(figures=figures.qs, task_reports=task_reports.qs)
+        return export_response(export, params=request.GET)
     queues = review_queue_by_plan(figures=figures.qs, task_reports=task_reports.qs)
     return render(
         request,
@@ -99,6 +100,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "figure_count": sum(len(q.figures) for q in queues),
             "task_report_count": sum(len(q.task_reports) for q in queues),
             "reopen_requests": reopen_requests_pending(),
+            "download_tables": REVIEW_TABLES,
         },
     )
 

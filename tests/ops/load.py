@@ -6,13 +6,16 @@ A scratch database (ipcity_ops_load) gets the plan and one account per reporter,
 figures, several to a unit, so people of one unit meet on one sheet as colleagues do. Each reporter signs in through
 /login/ with its CSRF token, opens a quarter's sheet and posts the whole form back as a browser does, with one
 figure typed over (a value no other save uses) or one saved draft ticked for submission; now and then it moves to
-another quarter. The server is gunicorn serving ipcity.wsgi with DEBUG off; jobs go to a real Celery worker.
+another quarter. Meanwhile anonymous visitors read the public page (公开, /public/ and /public/<plan>/), on which the
+office has published the first three goal areas' indicators. The server is gunicorn serving ipcity.wsgi with DEBUG
+off; jobs go to a real Celery worker.
 
 It fails (exit 1) when any request gets a 5xx or no answer, when a save or submission is refused with anything but
 the portal's message for an edit based on an old version, or when the database does not hold every save the server
 accepted exactly once: each figure once, with the value of the last accepted save, one history row and one audit
-row per accepted save, one per accepted submission, and nothing the client was not told was stored. Latencies are
-reported (p50/p95), not asserted.
+row per accepted save, one per accepted submission, and nothing the client was not told was stored; and when a
+public page is anything but a 200 that lists the published indicators and none of the others. Latencies are reported
+(p50/p95, the public page's apart), not asserted.
 """
 
 import argparse
@@ -54,6 +57,10 @@ STALE_SAVE, STALE_SUBMIT = "您的修改未保存", "此项未提交"
 STALE = (STALE_SAVE, STALE_SUBMIT)
 SAVE_ACTIONS = ("create", "save")  # the history actions of a draft save (reports.models.ItemAction)
 SUBMIT_ACTIONS = ("submit", "resubmit")
+# The public page: a published indicator's row (area 1) is on it, an unpublished one's (area 5) never; visitors pause
+# up to this many seconds between pages.
+PUBLISHED_ROW, UNPUBLISHED_ROW = 'data-code="1.1"', 'data-code="5.1"'
+VISITOR_PAUSE = 0.5
 
 
 @dataclass
@@ -240,6 +247,62 @@ class Reporter(threading.Thread):
             self.outcome.problems.append(f"{self.username}: {what} refused with “{' '.join(errors)}”")
 
 
+class Visitor(threading.Thread):
+    """Someone who is not signed in reading the public page, now the first published plan, now the plan's own page."""
+
+    def __init__(
+        self, *, number: int, base: str, paths: list[str], start: threading.Event, deadline: float, seed: int
+    ) -> None:
+        super().__init__(name=f"visitor{number:02d}", daemon=True)
+        self.browser = Browser(base)  # no sign-in: no session, no cookie
+        self.paths, self.start_gate, self.deadline = paths, start, deadline
+        self.random = random.Random(seed)
+        self.outcome = Outcome()
+
+    def run(self) -> None:
+        self.start_gate.wait()
+        while time.monotonic() < self.deadline:
+            path = self.random.choice(self.paths)
+            self.outcome.counts["requests"] += 1
+            self.outcome.counts["public"] += 1
+            try:
+                response = self.browser.get(path)
+            except OSError as error:
+                self.outcome.counts["no_answer"] += 1
+                self.outcome.problems.append(f"{self.name} GET {path}: no answer ({error!r})")
+                continue
+            self.outcome.latencies["public"].append(response.seconds)
+            if response.status >= 500:
+                self.outcome.counts["5xx"] += 1
+                self.outcome.problems.append(f"{self.name} GET {path}: HTTP {response.status}")
+            elif response.status != 200:
+                self.outcome.counts[f"http_{response.status}"] += 1
+                self.outcome.problems.append(f"{self.name} GET {path}: HTTP {response.status}")
+            elif PUBLISHED_ROW not in response.body or UNPUBLISHED_ROW in response.body:
+                self.outcome.problems.append(f"{self.name} GET {path}: not the published indicators")
+            time.sleep(self.random.uniform(0, VISITOR_PAUSE))
+
+
+def public_publish() -> list[str]:
+    """The office publishes the first three goal areas' indicators up to the plan's last quarter (public.services);
+    returns the public pages' paths."""
+    from public.services import publication_update
+    from targets.models import Period, WorkPlan
+    from units.models import User
+
+    plan = WorkPlan.objects.get()
+    [office] = accounts_create(prefix="loadoffice", role=User.Role.OFFICE, units=[], count=1)
+    publication_update(
+        user=User.objects.get(username=office),
+        plan=plan,
+        published=True,
+        indicators=plan.indicators.filter(area__number__in=["1", "2", "3"]),
+        through=Period.objects.filter(plan=plan).order_by("year", "quarter").last(),
+        show_units=False,
+    )
+    return ["/public/", f"/public/{plan.pk}/"]
+
+
 def _tracebacks(log: str, limit: int = 2) -> str:
     """The server's first tracebacks, each to its exception line, so a failed CI run says what went wrong."""
     lines, shown, taking = log.splitlines(), [], False
@@ -255,7 +318,7 @@ def _tracebacks(log: str, limit: int = 2) -> str:
     return "\n".join(shown) if shown else "(gunicorn logged no traceback)"
 
 
-def _merge(reporters: list[Reporter]) -> Outcome:
+def _merge(reporters: list[Reporter | Visitor]) -> Outcome:
     total = Outcome()
     for reporter in reporters:
         o = reporter.outcome
@@ -341,6 +404,7 @@ def check_database(outcome: Outcome) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reporters", type=int, default=50)
+    parser.add_argument("--visitors", type=int, default=10, help="anonymous readers of the public page")
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
@@ -369,12 +433,13 @@ def main() -> None:
 
         places = {i.pk: figure_places(i) for i in Indicator.objects.all()}
         names = accounts_create(prefix="load", role=User.Role.REPORTER, units=units, count=args.reporters)
+        public_paths = public_publish()
         periods = [p.code for p in Period.objects.order_by("year", "quarter")]
         env = ops_env(database, broker, DB_CONN_MAX_AGE="60")
         say(
             f"== load: {args.reporters} reporters over {len(units)} units × {len(periods)} quarters for "
-            f"{args.seconds:g} s; gunicorn {args.workers}×{args.threads}, PostgreSQL {DATABASE}, "
-            f"a Celery worker on Redis db {BROKER_DB}"
+            f"{args.seconds:g} s, {args.visitors} anonymous visitors of the public page; gunicorn "
+            f"{args.workers}×{args.threads}, PostgreSQL {DATABASE}, a Celery worker on Redis db {BROKER_DB}"
         )
         workers = []
         with (
@@ -400,20 +465,31 @@ def main() -> None:
                 )
                 for n, name in enumerate(names, 1)
             ]
-            for reporter in reporters:
-                reporter.start()
+            visitors = [
+                Visitor(
+                    number=n,
+                    base=server.url,
+                    paths=public_paths,
+                    start=gate,
+                    deadline=deadline,
+                    seed=args.seed * 1000 + 500 + n,
+                )
+                for n in range(1, args.visitors + 1)
+            ]
+            for person in (*reporters, *visitors):
+                person.start()
             began = time.monotonic()
             gate.set()
-            for reporter in reporters:
-                reporter.join(args.seconds + 180)
+            for person in (*reporters, *visitors):
+                person.join(args.seconds + 180)
             elapsed = time.monotonic() - began
-            hung = [r.name for r in reporters if r.is_alive()]
+            hung = [person.name for person in (*reporters, *visitors) if person.is_alive()]
             process_stop(workers[0].process)
             log = server.log.read_text(errors="replace")
-        outcome = _merge(reporters)
+        outcome = _merge([*reporters, *visitors])
         report(outcome, elapsed)
         if hung:
-            fail(f"reporters still waiting for an answer at the end: {', '.join(hung)}")
+            fail(f"reporters or visitors still waiting for an answer at the end: {', '.join(hung)}")
         server_errors = [line for line in log.splitlines() if "Traceback" in line or "WORKER TIMEOUT" in line]
         if outcome.problems:
             shown = "\n   ".join(outcome.problems[:15])
@@ -422,6 +498,8 @@ def main() -> None:
             fail(f"gunicorn logged {len(server_errors)} errors (see {server.log}): {server_errors[:3]}")
         if not outcome.counts["saves_accepted"]:
             fail("no save was accepted: nothing was checked")
+        if args.visitors and not outcome.latencies.get("public"):
+            fail("no public page was answered: nothing was checked")
         problems = check_database(outcome)
         if problems:
             shown = "\n   ".join(problems[:15])
@@ -455,7 +533,11 @@ def report(outcome: Outcome, elapsed: float) -> None:
         f"{c['submit_conflicts']}, already submitted by a colleague {c['submits_already']}; rows of colleagues "
         f"refused along with a post {c['collateral']}"
     )
-    for kind in ("all", "save", "submit", "sheet", "sign-in"):
+    if c["public"]:
+        say(
+            f"   public page {c['public']}: each a 200 listing the published indicators and none of the others"
+        )
+    for kind in ("all", "save", "submit", "sheet", "sign-in", "public"):
         values = everything if kind == "all" else outcome.latencies.get(kind, [])
         if values:
             say(

@@ -371,9 +371,14 @@ def test_an_invalid_progress_label_is_refused(plan, jingyang):
 
 
 def test_garbage_bytes_give_one_file_error(plan, jingyang):
-    result = upload(plan, jingyang, b"this is not a workbook", dry_run=True)
+    q4 = period(plan, QUARTER)
+    named = {"user": jingyang, "unit": jingyang.unit, "period": q4, "dry_run": True}
+    result = sheet_import(content=b"this is not a workbook", filename="填报表.xlsx", **named)
     assert (result.rows, result.has_errors, result.applied) == ([], True, False)
     assert result.file_errors == ["无法读取上传的文件，请上传本系统下载的 Excel 模板（.xlsx 格式）"]
+    # Without the name, text is read as a CSV of figures (tests/reports/test_csv_import.py): its header is none.
+    unnamed = sheet_import(content=b"this is not a workbook", **named)
+    assert unnamed.rows == [] and unnamed.file_errors[0].startswith("无法识别上传的文件")
 
 
 def test_a_workbook_without_the_template_sheets_gives_one_file_error(plan, jingyang):
@@ -457,5 +462,5 @@ def test_an_import_costs_the_same_queries_for_one_figure_as_for_many(plan, offic
     assert counts[0] == counts[1], counts
     assert Submission.objects.filter(unit=unit, value=7).count() == len(codes)
     assert {h.why for h in Submission.history.filter(unit_id=unit.pk, history_type="+")} == {
-        "新建草稿（Excel导入）"
+        "新建草稿（文件导入）"
     }

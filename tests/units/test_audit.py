@@ -2,6 +2,7 @@
 it, not even the application's database role; and that only the security auditor reads and exports it."""
 
 import io
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -135,3 +136,23 @@ def test_only_the_auditor_reads_and_exports_the_log(client, make_user, office_us
     assert rows[0][:5] == ("时间", "用户名", "角色", "单位", "操作")
     assert {row[1] for row in rows[1:]} == {sysadmin.username, office_user.username, jingyang.username}
     assert all(row[4] == "拒绝访问" for row in rows[1:])
+
+
+def test_the_auditor_exports_the_same_rows_as_csv_and_json(client, make_user, jingyang):
+    auditor = make_user("auditor-c", User.Role.AUDITOR)
+    client.force_login(jingyang)
+    client.get(reverse("reports:audit_log"))  # refused: one "denied" line for the export below
+    client.force_login(auditor)
+    query = {"action": "denied", "username": jingyang.username}
+    csv_text = client.get(reverse("reports:audit_log"), {**query, "export": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("时间,用户名,角色,单位,操作") and len(lines) == 2
+    assert f",{jingyang.username},填报员," in lines[1] and ",拒绝访问," in lines[1]
+    rows = json.loads(client.get(reverse("reports:audit_log"), {**query, "export": "json"}).content)
+    assert [(r["username"], r["action"], r["result"]) for r in rows] == [
+        (jingyang.username, "拒绝访问", "拒绝")
+    ]
+    client.force_login(jingyang)
+    assert client.get(reverse("reports:audit_log"), {"export": "json"}).status_code == 403

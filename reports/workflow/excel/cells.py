@@ -2,6 +2,7 @@
 the version, each with a message that says what to fix; and a service's refusal as the row's messages."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -89,7 +90,7 @@ def cell_value(name: str, raw, indicator: Indicator, errors: list[str]):
         if name == "achieved":
             return cell_achieved(raw)
         if name == "achieved_on":
-            return parse_date(None if blank(raw) else raw, label=COLUMNS[name])
+            return parse_date(None if blank(raw) else _date_text(raw), label=COLUMNS[name])
         label = COLUMNS[name]
         if name != "value":
             label += f"（{getattr(indicator, f'{name}_label')}）"
@@ -97,6 +98,18 @@ def cell_value(name: str, raw, indicator: Indicator, errors: list[str]):
     except ValidationError as error:
         errors += error.messages
         return None
+
+
+# A date as Excel writes it to a CSV in a Chinese locale (2023/11/2, 2023年11月2日, with 0:00 after a time's date).
+LOOSE_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def _date_text(raw):
+    """A date typed or saved as text, as ISO text (2023/11/2 → 2023-11-02); anything else as it is."""
+    if isinstance(raw, str) and (match := LOOSE_DATE.fullmatch(raw.strip())):
+        year, month, day = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return raw
 
 
 def cell_number(raw, *, label: str) -> Decimal | None:

@@ -1,4 +1,5 @@
-"""The pre-filled .xlsx template of a unit's quarterly sheet (django-import-export Resources + openpyxl layout)."""
+"""The pre-filled .xlsx template of a unit's quarterly sheet (django-import-export Resources + openpyxl layout), and
+its 指标数据 worksheet alone as a CSV (the same columns and rows) for systems that write CSV."""
 
 import datetime
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from reports.workflow.excel.columns import (
 )
 from reports.workflow.selectors import SheetRow, sheet_groups
 from reports.workflow.validation import VALUE_LABELS
-from reports.xlsx import set_cell
+from reports.xlsx import csv_bytes, set_cell
 from targets.models import Indicator, Period
 from units.models import Unit
 
@@ -252,9 +253,21 @@ def sheet_template_xlsx(*, unit: Unit, period: Period) -> bytes:
         return stream.getvalue()
 
 
-def sheet_template_filename(*, unit: Unit, period: Period) -> str:
-    """The download name of the template, e.g. 旌阳区人民政府-2023Q4-填报表.xlsx."""
+def sheet_template_csv(*, unit: Unit, period: Period) -> bytes:
+    """The unit's figures for the quarter as a pre-filled CSV (UTF-8 with a BOM): the 指标数据 worksheet's columns and
+    rows, written by reports.xlsx.csv_bytes (numbers plain, dates ISO, formula-like text after an apostrophe, which
+    the upload removes again). Task reports stay in the Excel template. Raises nothing; the caller decides who may
+    download."""
+    with translation.override(FILE_LANGUAGE):
+        rows = [
+            row for group in sheet_groups(unit=unit, period=period) for row in group.rows if row.indicator
+        ]
+        dataset = FigureSheetResource(unit=unit, period=period).export(rows)
+        return csv_bytes(headers=dataset.headers, rows=dataset)
+
+
+def sheet_template_filename(*, unit: Unit, period: Period, kind: str = "xlsx") -> str:
+    """The download name of the template, e.g. 旌阳区人民政府-2023Q4-填报表.xlsx (its CSV: …-填报表-指标数据.csv)."""
+    if kind == "csv":
+        return f"{unit.name}-{period.code}-填报表-{SHEET_FIGURES}.csv"
     return f"{unit.name}-{period.code}-填报表.xlsx"
-
-
-# --- upload -----------------------------------------------------------------------------------------------

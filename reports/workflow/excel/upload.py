@@ -4,21 +4,20 @@ Export: one django-import-export `Resource` per worksheet (`FigureSheetResource`
 rows of `sheet_groups` into tablib Datasets with Chinese column names; openpyxl then lays them out (read-only
 columns greyed, widths, drop-down lists).
 
-Import: openpyxl streams both worksheets (read-only), then a row loop here parses each row; the changed figures go
-to the services in one batch (`figures_save_bulk`: figure_save's rules, bulk writes with their history, so a
-10,000-row file costs a few queries, not 50,000), task reports one by one (`task_report_save`). We do not drive it through
-`Resource.import_data`: that saves model instances itself (`save_instance`), so permission, obligation, value
-rules, the version check and the history reason would have to be re-implemented or bypassed, and its row
-results know nothing of our per-field old → new diff in Chinese. Here the loop only parses cells and reports;
+Import: reading.py reads the worksheets (openpyxl streams a workbook's; a CSV of figures is read as 指标数据, so
+every row check, the preview and the all-or-nothing confirmation are the same for both), a row loop here parses each
+row; the changed figures go to the services in one batch (`figures_save_bulk`: figure_save's rules, bulk writes with
+their history, so a 10,000-row file costs a few queries, not 50,000), task reports one by one (`task_report_save`).
+We do not drive it through `Resource.import_data`: that saves model instances itself (`save_instance`), so
+permission, obligation, value rules, the version check and the history reason would have to be re-implemented or
+bypassed, and its row results know nothing of our per-field old → new diff in Chinese. Here the loop only parses cells and reports;
 every rule stays in the services, and their refusals become row errors. The figures stored are then checked as
 submission checks them (quality.sheet_notices: the office's rules, outliers): notices beside their rows, not errors.
 
 The whole upload runs in one transaction that is rolled back on a dry run or when any row has an error, so the
 preview exercises exactly the code path of the real import, and a real import stores all rows or none.
 
-A file cannot exhaust the server (limits.py): its unpacked size and packing are checked before openpyxl opens it,
-only the template's two worksheets are read, each as a stream that stops at the first row, column or cell past its
-limit, and only the header's columns of a row are read."""
+A file cannot exhaust the server: reading.py reads it under limits.py's limits, refusing what is past them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,7 +56,7 @@ from reports.workflow.excel.columns import (
     UNIT,
     UPDATED,
 )
-from reports.workflow.excel.reading import FileError, data_rows, read_workbook
+from reports.workflow.excel.reading import EXCEL, FileError, data_rows, read_upload, upload_kind
 from reports.workflow.excel.template import figure_entry_fields
 from reports.workflow.quality import Notice, sheet_notices
 from reports.workflow.selectors import SheetRow, sheet_groups
@@ -90,6 +89,7 @@ class SheetImportResult:
     rows: list[RowResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     applied: bool = False
+    kind: str = EXCEL  # what the file was read as: Excel or CSV
 
     @property
     def has_errors(self) -> bool:
@@ -171,12 +171,20 @@ class _Context:
 
 
 def sheet_import(
-    *, user: User, unit: Unit, period: Period, content: bytes, dry_run: bool, proxy_reason: str = ""
+    *,
+    user: User,
+    unit: Unit,
+    period: Period,
+    content: bytes,
+    dry_run: bool,
+    proxy_reason: str = "",
+    filename: str = "",
 ) -> SheetImportResult:
-    """Read an uploaded template and save every changed row as a draft through the sheet's services, all or
-    nothing: when any row has an error, or on a dry run, nothing is stored. Raises nothing: an unreadable file,
-    a user who may not report for the unit, and every row's problem are in the result, in Chinese."""
-    result = SheetImportResult()
+    """Read an uploaded template (an Excel workbook, or a CSV of figures; `filename` only tells a damaged .xlsx from
+    a CSV) and save every changed row as a draft through the sheet's services, all or nothing: when any row has an
+    error, or on a dry run, nothing is stored. Raises nothing: an unreadable file, a user who may not report for the
+    unit, and every row's problem are in the result, in Chinese."""
+    result = SheetImportResult(kind=upload_kind(content, filename=filename))
     with translation.override(FILE_LANGUAGE):
         if not user_can_report_for(user=user, unit=unit):
             result.file_errors.append(_("您只能导入本单位的填报表，不能为%(unit)s导入") % {"unit": unit.name})
@@ -187,7 +195,7 @@ def sheet_import(
             result.file_errors.extend(error.messages)
             return result
         try:
-            datasets = read_workbook(content)
+            upload = read_upload(content, filename=filename)
         except FileError as error:
             result.file_errors.append(str(error))
             return result
@@ -195,7 +203,7 @@ def sheet_import(
             context = _context(user=user, unit=unit, period=period)
             context.proxy_reason = proxy_reason
             for sheet, handle in ((SHEET_FIGURES, _figure_row), (SHEET_TASKS, _task_row)):
-                for number, cells in data_rows(datasets[sheet]):
+                for number, cells in data_rows(upload.sheets.get(sheet, ([], []))):
                     result.rows.append(handle(context, RowResult(sheet=sheet, row=number), cells))
             _save_figures(context)
             _figure_notices(context)
@@ -209,7 +217,7 @@ def sheet_import(
             action="import",
             user=user,
             result=AuditEvent.Result.SUCCESS if result.applied else AuditEvent.Result.FAILURE,
-            detail=f"{unit.name} {period.label} Excel导入：{len(result.rows)}行"
+            detail=f"{unit.name} {period.label} {result.kind}导入：{len(result.rows)}行"
             + ("" if result.applied else "，有错误，未保存"),
         )
     return result
