@@ -33,6 +33,9 @@ LEADS = ("累计新增", "新增", "建成", "培育", "拥有", "争创", "创�
          "获批", "实现", "完成", "开展", "组织", "举办", "设立", "新建")  # fmt: skip
 MILESTONE_LEADS = ("争创", "创建", "获批")
 DROPPED_OPENINGS = ("将", "使", "力争", "确保", "推动")
+# Verbs of doing before a name whose figure follows a verb ("开展执法检查不少于200人次"): what is counted is the
+# 执法检查, as "举办银企对接会4场次" counts the 银企对接会.
+ACTIVITY_LEADS = ("组织开展", "开展", "举办", "组织")
 # Words of aim between a name and its figure ("有效发明专利力争突破5000件"): they belong to neither.
 DROPPED_AIMS = ("力争", "确保", "争取")
 TAIL_COMPARISON = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": ">="}
@@ -184,7 +187,11 @@ def _target(piece: str) -> dict | None:
         if comparison == ">=":
             comparison = TAIL_COMPARISON.get(single["tail"] or "", ">=")
         kind = "cumulative" if single["cum"] else None
-        return _indicator(single["name"], single, comparison=comparison, kind=kind, source=source)
+        name = single["name"]
+        lead = next(
+            (lead for lead in ACTIVITY_LEADS if name.startswith(lead) and len(name) > len(lead) + 1), ""
+        )
+        return _indicator(name[len(lead) :], single, comparison=comparison, kind=kind, source=source)
     closing = CLOSING_NUMBER.match(piece)
     if closing:
         lead = closing["lead"] or ""

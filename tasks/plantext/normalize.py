@@ -1,6 +1,6 @@
 """From a plan's raw text to its paragraphs, each with the line it starts on: lines broken inside a sentence are
-joined, page numbers and stray spaces dropped, traditional characters made simplified, and an issuing notice
-before the plan set aside (its issuer kept). Pure functions on text."""
+joined, stray spaces dropped, traditional characters made simplified, and page numbers and an issuing notice
+before the plan set aside (each line listed with why; the notice's issuer kept). Pure functions on text."""
 
 import re
 from dataclasses import dataclass, field
@@ -67,6 +67,13 @@ class Cleaned:
     tables: list[Table] = field(
         default_factory=list
     )  # tables found in the text (a .docx's, or pasted), taken out
+    # Lines that are no part of the plan, with why: page numbers, the issuing notice, a document number before the
+    # title. Listed in the preview with the skipped paragraphs, so no line of the source goes unsaid.
+    set_aside: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, reason)
+
+
+PAGE_NUMBER_REASON = "页码，不导入"
+NOTICE_REASON = "印发通知（文号、主送单位、正文、落款），不导入"
 
 
 def text_clean(text: str) -> Cleaned:
@@ -82,22 +89,50 @@ def text_clean(text: str) -> Cleaned:
         notes.append(
             (converted[0], f"原文含繁体字（共{len(converted)}行），已按简体识别，请核对单位名称和指标名称")
         )
+    set_aside = [(n, line, PAGE_NUMBER_REASON) for n, line in lines if line and PAGE_NUMBER.match(line)]
     numbered = [(n, line) for n, line in lines if line and not PAGE_NUMBER.match(line)]
-    numbered, title, issuer = _notice_removed(numbered)
-    numbered, title = _title_joined(numbered, title)
-    return Cleaned(paragraphs=_joined(numbered), title=title, issuer=issuer, notes=notes, tables=tables)
+    kept, title, issuer = _notice_removed(numbered)
+    set_aside += _before_title(numbered[: len(numbered) - len(kept)])
+    kept, title = _title_joined(kept, title)
+    return Cleaned(
+        paragraphs=_joined(kept),
+        title=title,
+        issuer=issuer,
+        notes=notes,
+        tables=tables,
+        set_aside=sorted(set_aside),
+    )
+
+
+def _before_title(lines: list[tuple[int, str]]) -> list[tuple[int, str, str]]:
+    """The lines before the title, each with why it is not read: an issuing notice's, or a document number or
+    附件 line standing alone."""
+    if any(NOTICE.match(line) for _n, line in lines):
+        return [(n, line, NOTICE_REASON) for n, line in lines]
+    return [
+        (n, line, "文号，不导入" if DOCUMENT_NUMBER.match(line) else "“附件”标记，不导入")
+        for n, line in lines
+    ]
 
 
 # How a plan's title ends: the kind of document, or the years it covers in brackets.
 TITLE_ENDINGS = ("方案", "规划", "计划", "意见", "办法", "纲要", "要点", "措施", "实施细则", "年）", "年)")
+# The years a plan covers on a line of their own under its title: "（2024—2026年）".
+TITLE_YEARS_LINE = re.compile(r"^[（(]\s*\d{4}\s*年?\s*[-—－–~～至到]+\s*\d{4}\s*年?\s*[）)]$")
 
 
 def _title_joined(lines: list[tuple[int, str]], title: str) -> tuple[list[tuple[int, str]], str]:
     """A title broken over two lines (德阳市推进国家知识产权强市建设 / 试点城市工作方案): the second line, short and
-    ending as titles do, is part of it when the first does not end so."""
-    if len(lines) < 2 or lines[0][1] != title or title.endswith(TITLE_ENDINGS):
+    ending as titles do, is part of it when the first does not end so; the years it covers on the next line
+    (某市……三年行动计划 / （2024—2026年）) are part of it in any case."""
+    if len(lines) < 2 or lines[0][1] != title:
         return lines, title
     second = lines[1][1]
+    if TITLE_YEARS_LINE.match(second):
+        joined = title + second
+        return [(lines[0][0], joined), *lines[2:]], joined
+    if title.endswith(TITLE_ENDINGS):
+        return lines, title
     if len(second) <= 30 and "。" not in second and second.endswith(TITLE_ENDINGS) and not is_heading(second):
         joined = title + second
         return [(lines[0][0], joined), *lines[2:]], joined

@@ -142,9 +142,11 @@ class _Reader(PartsReader):
                 )
                 continue
             unread = {line for line, _text, _reason in read.unread}
-            for line, text, reason in read.unread:
-                self.warn(line, text, reason)
-                self.skipped.append(Skipped(line, text[:80], reason))
+            said = [(entry, True) for entry in read.unread] + [(entry, False) for entry in read.flags]
+            for (line, text, message), skipped in sorted(said, key=lambda entry: entry[0][0]):
+                self.warn(line, text, message)
+                if skipped:  # a flagged row is read, on an assumption the office confirms
+                    self.skipped.append(Skipped(line, text[:80], message))
             self.read_lines.update(line for line in table.lines if line not in unread)
             for indicator in read.indicators:
                 self._table_indicator(indicator, table)
@@ -273,7 +275,9 @@ def plan_parse(text: str, *, completions: dict | None = None) -> ParseResult:
     paragraphs = cleaned.paragraphs
     title = cleaned.title
     if paragraphs and paragraphs[0].text == title:
+        reader.read_lines.add(paragraphs[0].line)
         paragraphs = paragraphs[1:]
+    reader.skipped.extend(Skipped(line, text[:80], reason) for line, text, reason in cleaned.set_aside)
     start, end = period_of_text(paragraphs) or period_of_title(title)
     if not start:
         reader.warn(1, title, "没有找到工作期（如“工作期为2022年7月-2025年6月”），请在识别稿中填写起止日期")
@@ -336,11 +340,10 @@ CLAUSES = "\u0000"  # joins the clauses of an item's parts
 
 def _clauses(item: Item) -> tuple[str, str]:
     """An item's text without its responsibility clauses, and the clauses: the one that ends each of its paragraphs
-    (a sub-item's (1)…（责任单位：…）, the item's own before a closing paragraph such as 各单位要高度重视。)."""
-    if not item.parts:
-        return responsible_clause(item.text)
+    (a sub-item's (1)…（责任单位：…）, the item's own before a closing paragraph such as 各单位要高度重视。), and each
+    sub-item's where they run on in one paragraph."""
     bodies, clauses = [], []
-    for part in item.parts:
+    for part in (piece for text in item.parts or [item.text] for piece in _run_in_sub_items(text)):
         body, clause = responsible_clause(part)
         if clause:
             bodies.append(body)
@@ -348,6 +351,21 @@ def _clauses(item: Item) -> tuple[str, str]:
         else:
             bodies.append(part)
     return "\n".join(bodies), CLAUSES.join(clauses)
+
+
+# Where a sub-item starts inside a paragraph: （1） or ① after a full stop, semicolon, colon or comma.
+RUN_IN_SUB_ITEM = re.compile(r"(?<=[。；：，])\s*(?=[（(]\d{1,2}[）)]|[\u2460-\u2473])")
+
+
+def _run_in_sub_items(paragraph: str) -> list[str]:
+    """A paragraph whose sub-items run on in it ("…：（1）…（责任单位：市公安局）；（2）…（责任单位：市财政局）。"), split
+    into them when two or more end with a clause of their own, so that each clause counts; otherwise the paragraph
+    whole (its last clause is the item's)."""
+    pieces = [piece.strip().rstrip("；，") for piece in RUN_IN_SUB_ITEM.split(paragraph)]
+    pieces = [piece for piece in pieces if piece]
+    if sum(bool(responsible_clause(piece)[1]) for piece in pieces) < 2:
+        return [paragraph]
+    return pieces
 
 
 def _table_area(title: str) -> str:

@@ -5,6 +5,8 @@ characters, an issuing notice) give the same goals, targets and responsible unit
 import copy
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -403,6 +405,16 @@ def test_a_small_plan_of_another_city_with_goals_in_one_paragraph():
     assert [(s["number"], s["title"], s["text"]) for s in plan["safeguards"]] == [
         ("一", "加强组织领导", "各单位抓好落实。")
     ]
+
+
+def test_the_reader_is_pure_it_imports_no_django_and_no_other_app():
+    """Text in, a structure and warnings out: importing the reader loads neither Django nor the portal's apps."""
+    code = (
+        "import sys, tasks.plantext, tasks.plantext.tables; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'docx', 'units', 'targets', 'reports'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr
 
 
 def test_nothing_in_the_completions_is_changed_by_a_parse():

@@ -43,6 +43,19 @@ def test_a_verb_or_an_aim_before_the_figure_is_not_part_of_the_name(clause, expe
     assert short(one(clause)) == expected
 
 
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("开展执法检查不少于200人次", ("执法检查", "level", ">=", 200, "人次")),
+        ("举办知识产权培训班达到10期", ("知识产权培训班", "level", ">=", 10, "期")),
+        ("组织开展专利导航项目超过20项", ("专利导航项目", "level", ">", 20, "项")),
+    ],
+)
+def test_a_verb_of_doing_before_the_name_is_not_part_of_it(clause, expected):
+    """As in "举办银企对接会4场次", what is counted is what is done, not the doing."""
+    assert short(one(clause)) == expected
+
+
 def test_a_target_with_aim_in_the_middle_is_the_whole_indicator():
     assert one("有效发明专利力争突破5000件") == {
         "name": "有效发明专利",

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from tasks.plantext import plan_parse
-from tasks.plantext.normalize import text_clean
+from tasks.plantext.normalize import _line_clean, text_clean
 
 UNITS = [
     {"code": "kjj", "name": "市科技局", "full_name": "某市科学技术局", "kind": "city_department"},
@@ -25,20 +25,31 @@ def parsed(lines: list[str]):
     return plan_parse("\n".join(lines), completions=COMPLETIONS)
 
 
-def every_paragraph_accounted_for(text: str, result) -> None:
-    """Each paragraph after the title is read into the plan or skipped with a reason, never both, never neither."""
-    lines = {p.line for p in text_clean(text).paragraphs[1:]}
+def every_line_accounted_for(text: str, result) -> None:
+    """Each line of the source with text is read into the plan (the title, a paragraph, a table line), listed as
+    skipped with a reason (a paragraph, a table line, a page number, the issuing notice), or the continuation of
+    a paragraph that is one of those (a sentence broken over lines); never both read and skipped."""
     read, skipped = set(result.lines_read), {s.line for s in result.skipped}
-    assert read | skipped == lines, sorted(lines - read - skipped)
     assert not read & skipped, sorted(read & skipped)
     assert all(s.reason for s in result.skipped)
+    cleaned = text_clean(text)
+    starts = {p.line: p.text for p in cleaned.paragraphs}
+    tables = {line for table in cleaned.tables for line in table.lines}
+    aside = {line for line, _text, _reason in cleaned.set_aside}
+    assert read | skipped == set(starts) | tables | aside, sorted(
+        (read | skipped) ^ (set(starts) | tables | aside)
+    )
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+        if line.strip() and number not in read | skipped:
+            owner = max(start for start in starts if start < number)
+            assert _line_clean(line) in starts[owner], (number, line)
 
 
-def test_every_paragraph_of_the_deyang_text_is_read_or_skipped_with_its_reason():
+def test_every_line_of_the_deyang_text_is_read_or_skipped_with_its_reason():
     text = (settings.BASE_DIR / "fixtures" / "deyang_plan.txt").read_text(encoding="utf-8")
     completions = json.loads((settings.BASE_DIR / "fixtures" / "deyang_completions.json").read_text("utf-8"))
     result = plan_parse(text, completions=completions)
-    every_paragraph_accounted_for(text, result)
+    every_line_accounted_for(text, result)
     reasons = {s.reason for s in result.skipped}
     assert reasons == {"方案开头的说明，不导入", "“总体要求”是方案的说明部分，不导入", "“指导思想”是方案的说明部分，不导入",
                        "目标的导语，没有可识别的指标"}  # fmt: skip
@@ -99,7 +110,7 @@ def test_parts_above_the_chapters_tasks_at_the_second_level_and_goals_numbered_i
         ("一", "加强组织领导", "各单位要把知识产权工作摆上重要议事日程。"),
         ("二", "强化资金保障", "市财政统筹安排资金。"),
     ]
-    every_paragraph_accounted_for("\n".join(PARTS), result)
+    every_line_accounted_for("\n".join(PARTS), result)
 
 
 DASHED = [
@@ -136,7 +147,7 @@ def test_goals_written_as_dashed_lines_are_the_goal_areas():
         "重点任务",
         "完善保护体系",
     )
-    every_paragraph_accounted_for("\n".join(DASHED), result)
+    every_line_accounted_for("\n".join(DASHED), result)
     assert [s.line for s in result.skipped] == [2, 4]  # the period sentence, the goals' lead-in
 
 
@@ -163,7 +174,7 @@ def test_goals_written_as_prose_paragraphs_each_become_an_area():
     assert [(t["number"], t["title"], t["responsible"]) for t in section["tasks"]] == [
         ("一", "提升创造质量", ["市科技局"])
     ]
-    every_paragraph_accounted_for("\n".join(PROSE), result)
+    every_line_accounted_for("\n".join(PROSE), result)
 
 
 SUB_ITEMS = [
@@ -185,7 +196,23 @@ def test_each_sub_item_of_a_task_names_its_own_units_and_every_clause_counts():
     assert (task["number"], task["title"]) == ("1", "扩大质押融资规模")
     assert task["responsible"] == ["市财政局", "市金融局", "市市场监管局"]
     assert "（1）建立质押融资风险补偿资金池。" in task["text"] and "（3）完善评估服务。" in task["text"]
-    every_paragraph_accounted_for("\n".join(SUB_ITEMS), result)
+    every_line_accounted_for("\n".join(SUB_ITEMS), result)
+
+
+def test_sub_items_run_on_in_one_paragraph_each_name_their_own_units():
+    lines = ["某市知识产权工作方案", "工作期为2024年1月至2025年12月。", "一、重点任务",
+             "1.加强知识产权保护。（1）开展专项执法行动（责任单位：市公安局）；（2）建设维权援助工作站3个"
+             "（责任单位：市市场监管局）。",
+             "2.加强运用。开展专利导航，（1）建设导航基地2个，（2）培育示范企业5家。（责任单位：市科技局）"]  # fmt: skip
+    result = parsed(lines)
+    first, second = result.plan["sections"][0]["tasks"]
+    assert first["responsible"] == ["市公安局", "市市场监管局"]
+    assert [(i["name"], i["target"], i["uom"]) for i in first["indicators"]] == [("维权援助工作站", 3, "个")]
+    # Sub-items without clauses of their own: the task's clause is the only one, its numbers no stray figures.
+    assert second["responsible"] == ["市科技局"]
+    assert [(i["name"], i["target"]) for i in second["indicators"]] == [("导航基地", 2), ("示范企业", 5)]
+    assert result.warnings == []
+    every_line_accounted_for("\n".join(lines), result)
 
 
 NOTICE = [
@@ -209,6 +236,28 @@ def test_a_notice_headed_by_its_issuer_is_set_aside_and_the_period_read_from_the
     )
     assert (meta["start"], meta["end"]) == ("2025-01-01", "2027-12-31")
     assert result.warnings == []
+    every_line_accounted_for("\n".join(NOTICE), result)
+
+
+def test_the_notice_a_document_number_and_page_numbers_are_listed_with_why():
+    notice = "印发通知（文号、主送单位、正文、落款），不导入"
+    lines = ["某府办发〔2025〕3号", *NOTICE[:3], "某市人民政府办公室", "2025年1月10日", *NOTICE[3:6], "- 2 -",
+             *NOTICE[6:], "第3页 共3页"]  # fmt: skip
+    result = parsed(lines)
+    assert result.plan["plan"]["issuer"] == "某市人民政府办公室"
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        *[(n, notice) for n in range(1, 7)],
+        (10, "页码，不导入"),
+        (13, "页码，不导入"),
+    ]
+    assert 7 in result.lines_read  # the title
+    every_line_accounted_for("\n".join(lines), result)
+    # Without a notice, a document number or 附件 line before the title is listed too.
+    lines = ["某府办发〔2025〕3号", "附件1", *NOTICE[3:]]
+    assert [(s.line, s.reason) for s in parsed(lines).skipped] == [
+        (1, "文号，不导入"),
+        (2, "“附件”标记，不导入"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -267,6 +316,30 @@ def test_a_county_group_the_table_lacks_is_made_of_the_counties_the_plan_names()
     assert group["members"] == ["东城区人民政府", "西山县人民政府", "南河区人民政府"]
 
 
+def test_a_county_group_the_table_lacks_is_made_of_the_counties_a_clause_names():
+    units = [*UNITS] + [
+        {"code": "dc", "name": "东城区人民政府", "full_name": "某市东城区人民政府", "kind": "county"},
+        {"code": "xs", "name": "西山县人民政府", "full_name": "某市西山县人民政府", "kind": "county"},
+        {"code": "nh", "name": "南河区人民政府", "full_name": "某市南河区人民政府", "kind": "county"},
+    ]
+    lines = ["某市知识产权工作方案", "工作期为2024年1月至2025年12月。", "一、重点任务",
+             "1.建设知识产权强县。开展强县试点。（牵头单位：市市场监管局；配合单位：东城区人民政府、南河区人民政府）",
+             "2.推进县域工作。（责任单位：各区（市、县）人民政府）"]  # fmt: skip
+    result = plan_parse("\n".join(lines), completions={"units": units, "groups": []})
+    [group] = result.plan["groups"]
+    assert (group["name"], group["members"]) == (
+        "各区（市、县）人民政府",
+        ["东城区人民政府", "南河区人民政府"],
+    )
+    assert result.plan["sections"][0]["tasks"][1]["responsible"] == [
+        "各区（市、县）人民政府"
+    ]  # one name, not split
+    assert [(w.line, w.message) for w in result.warnings] == [
+        (5, "单位组“各区（市、县）人民政府”不在单位表中，已新建，成员为方案中点名的2个县级单位（东城区人民政府、南河区人民政府），"
+            "请领导小组办公室确认")
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [("某市推进知识产权强市建设", "工作方案（2024—2026年）"), ("某市知识产权保护和运用", "“十四五”规划")],
@@ -282,6 +355,24 @@ def test_a_title_broken_over_two_lines_is_one_title(first, second):
     result = parsed(lines)
     assert result.plan["plan"]["title"] == first + second
     assert [s.line for s in result.skipped] == [3]  # the period sentence alone
+
+
+def test_the_years_on_the_line_under_a_whole_title_are_part_of_it_and_give_the_period():
+    lines = [
+        "某市知识产权强市建设三年行动计划",
+        "（2024—2026年）",
+        "一、重点任务",
+        "1.加强保护。开展执法。（责任单位：市公安局）",
+    ]
+    result = parsed(lines)
+    meta = result.plan["plan"]
+    assert (meta["title"], meta["start"], meta["end"]) == (
+        "某市知识产权强市建设三年行动计划（2024—2026年）",
+        "2024-01-01",
+        "2026-12-31",
+    )
+    assert result.warnings == [] and result.skipped == []
+    every_line_accounted_for("\n".join(lines), result)
 
 
 def test_a_first_line_that_is_a_whole_title_stays_alone():

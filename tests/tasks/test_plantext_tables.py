@@ -10,6 +10,7 @@ import docx
 import pytest
 
 from tasks.documents import plan_text_read
+from tasks.plantext import plan_parse
 from tasks.plantext.tables import Table, TableRead, table_indicators, tables_take
 
 
@@ -193,6 +194,7 @@ def test_a_table_aligned_with_full_width_spaces_reads_its_year_columns_as_base_a
             aggregation="lead",
             source_text="1 | PCT国际专利申请量 | 件 | 12 | 年均增长10% | 预期性",
             baseline_value=12,
+            annual_rate=10,  # kept as written, as a sentence's 年均增长10% is
             line=3,
             **common,
         ),
@@ -234,6 +236,14 @@ def test_a_table_aligned_with_full_width_spaces_reads_its_year_columns_as_base_a
         ),
     ]
     assert read.unread == []
+    # The yearly rate is read as compounding, and flagged for the office to confirm, as in a sentence.
+    assert read.flags == [
+        (
+            3,
+            "1 | PCT国际专利申请量 | 件 | 12 | 年均增长10% | 预期性",
+            "“年均增长10%”按逐年复合折算为基期（2021年底）的1.4641倍（4年），请确认",
+        )
+    ]
 
 
 # 测试数据: 云岭市, markdown pipes, a 类别 column written once for the rows under it, no year in the header.
@@ -379,7 +389,7 @@ def test_a_table_without_an_indicator_name_column_is_taken_and_said_not_to_be_an
     assert [line for line, _cells in tables[0].rows] == [3, 5, 6]
     assert tables[0].lines == [2, 3, 5, 6]
     assert table_indicators(tables[0], default_deadline="2025-06-30") == TableRead(
-        used=False, reason="表格没有“指标名称”列，未作为指标表读取"
+        used=False, reason="没有“指标名称”列"
     )
 
 
@@ -449,4 +459,88 @@ def test_a_docx_with_its_indicator_table_in_an_appendix_gives_the_indicators():
                 ),
             ]
         )
+    )
+
+
+# 测试数据: 石门市, the appendix copied out of a PDF: columns aligned with ASCII spaces.
+SHIMEN = "\n".join(
+    [
+        "附件  石门市知识产权主要指标表",
+        "序号  指标名称                    单位    2023年（基期）   2026年（目标）   属性",
+        "一、知识产权创造",
+        "1     每万人口高价值发明专利拥有量  件      4.1              8                预期性",
+        "二    知识产权保护",
+        "2     专利侵权纠纷办结周期          天      60               ≤45              约束性",
+    ]
+)
+
+
+def test_a_table_aligned_with_ascii_spaces_is_read_with_its_group_rows():
+    table = only_table(SHIMEN)
+    assert (table.title, table.header) == (
+        "附件 石门市知识产权主要指标表",
+        ["序号", "指标名称", "单位", "2023年（基期）", "2026年（目标）", "属性"],
+    )
+    read = table_indicators(table, default_deadline="2026-12-31")
+    got = [(i["area"], i["name"], i["uom"], i["baseline_value"], i["comparison"], i["target"], i["nature"])
+           for i in read.indicators]  # fmt: skip
+    assert got == [
+        ("知识产权创造", "每万人口高价值发明专利拥有量", "件", 4.1, ">=", 8, "预期性"),
+        ("知识产权保护", "专利侵权纠纷办结周期", "天", 60, "<=", 45, "约束性"),
+    ]
+    assert [(i["line"], i["baseline_date"]) for i in read.indicators] == [
+        (4, "2023-12-31"),
+        (6, "2023-12-31"),
+    ]
+    assert read.unread == [] and read.flags == []
+
+
+# 测试数据: 白河市, a plan with a schedule table and an indicator table with a yearly rate, read whole.
+BAIHE = "\n".join(
+    [
+        "白河市知识产权强市建设方案（2024—2026年）",
+        "一、主要目标",
+        "到2026年，主要指标详见附件。",
+        "二、重点任务",
+        "1.加强保护。开展执法。（责任单位：市市场监管局）",
+        "三、工作进度安排",
+        "阶段\t时间\t内容",
+        "动员部署\t2024年3月\t制定方案",
+        "全面推进\t2024年4月—2026年6月\t全面实施",
+        "附件",
+        "白河市主要指标表",
+        "序号\t指标名称\t单位\t2023年（基期）\t2026年（目标）\t属性",
+        "1\t专利转化实施收益\t万元\t300\t年均增长10%\t预期性",
+        "2\t知识产权运营能力\t\t—\t明显提升\t预期性",
+    ]
+)
+
+
+def test_in_a_plan_a_table_not_used_and_a_row_not_read_are_listed_and_a_yearly_rate_is_flagged():
+    units = [
+        {"code": "s", "name": "市市场监管局", "full_name": "白河市市场监督管理局", "kind": "city_department"}
+    ]
+    result = plan_parse(BAIHE, completions={"units": units, "groups": []})
+    not_used = "表格“阶段 | 时间 | 内容”未作为指标表读取：没有“指标名称”列"
+    not_read = "目标值“明显提升”无法识别，未读取"
+    assert [(w.line, w.message) for w in result.warnings] == [
+        (6, "“工作进度安排”这一部分不是目标、任务或保障措施，未导入"),
+        (7, not_used),
+        (13, "“年均增长10%”按逐年复合折算为基期（2023年底）的1.331倍（3年），请确认"),  # 1.1³
+        (14, not_read),
+    ]
+    assert [(s.line, s.reason) for s in result.skipped if s.line >= 7] == [
+        (7, not_used),
+        (8, not_used),
+        (9, not_used),
+        (14, not_read),
+    ]
+    assert {10, 11, 12, 13} <= set(result.lines_read)  # the caption, header and the row read, flagged or not
+    [area] = result.plan["areas"]
+    [indicator] = area["indicators"]
+    assert (indicator["name"], indicator["kind"], indicator["factor"], indicator["annual_rate"]) == (
+        "专利转化实施收益",
+        "relative",
+        1.331,
+        10,
     )

@@ -1,22 +1,15 @@
-"""Tables in a plan's text, above all the appendix 主要指标表 ("主要指标详见附件"). `tables_take` finds them among
-the numbered source lines (a .docx table row is a tab-separated line, see `documents.plan_text_read`; a .txt has
-them pasted as tab-, space- or |-separated text) and `table_indicators` reads an indicator table's rows into the
-indicator form of `measures`, with base value, nature, responsible units and area. Pure functions on text; what
-is not read is said, with its line and why."""
+"""Reading an indicator table (the appendix 主要指标表, "主要指标详见附件") into the indicator form of `measures`,
+one per row, with base value, nature (预期性/约束性), responsible units and area. Pure functions on text; a row,
+column or table not read is said, with its line and why, and a reading to confirm (a yearly rate compounded) is
+flagged."""
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from .measures import NUMBER, UOMS, _built, _plain, _split
+from ..measures import NUMBER, UOMS, _built, _plain, _split
+from .finding import NUMBERED, Table
 
-TAB, PIPE, SPACE, RULE = "tab", "pipe", "space", "rule"
-# Cells apart by two or more spaces, or by a full-width space (as wide as two): how text tables are aligned.
-SPACES = re.compile(r"[ \u3000]*\u3000[ \u3000]*| {2,}")
-PIPE_RULE = re.compile(r"^[|｜]?\s*:?-{2,}:?\s*(?:[|｜]\s*:?-{2,}:?\s*)*[|｜]?$")  # |---|:--:|
-NUMBERED = re.compile(
-    r"^(?:[（(]\s*[一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+\s*[、.．]|\d{1,2}\s*[、.．](?!\d))\s*"
-)
 CHINESE_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十]+[）)、.．]?$")
 
 # Header words, checked in this order: 责任单位 before 单位, 指标属性 before 指标.
@@ -45,7 +38,7 @@ VALUE = re.compile(
 GROWTH_VERBS = {"增长": 1, "提高": 1, "提升": 1, "增加": 1, "减少": -1, "降低": -1, "下降": -1, "缩短": -1, "压缩": -1}  # fmt: skip
 SINCE = r"(?:比|较)?(?:\d{4}年(?:末|底)?|基期)?(?:水平)?"
 GROWTH = re.compile(
-    rf"^{SINCE}(?P<annual>年均)?(?P<verb>{'|'.join(GROWTH_VERBS)})(?P<pct>{NUMBER})%(?:以上|左右)?$"
+    rf"^{SINCE}(?P<annual>年均|年平均)?(?P<verb>{'|'.join(GROWTH_VERBS)})(?P<pct>{NUMBER})%(?:以上|左右)?$"
 )
 DOUBLE = re.compile(rf"^{SINCE}(?:实现)?(?P<times>翻一番|翻番|翻两番)(?:以上)?$")
 # A target cell of words, no number: a milestone ("实现零的突破", "获批").
@@ -54,24 +47,13 @@ MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 
 
 @dataclass
-class Table:
-    """A table found among the lines: its caption, header and rows, each row with its source line."""
-
-    title: str  # its caption ("附件1 主要指标表"), "" when it has none
-    line: int  # its first line: the caption's, or the header's
-    header: list[str]
-    header_line: int
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # a group row ("一、…") has one cell
-    lines: list[int] = field(default_factory=list)  # every line it took: caption, header, rows, |---| rules
-
-
-@dataclass
 class TableRead:
-    """What a table gave: its indicators, the rows (or columns) not read and why, and, when it is not an
-    indicator table, why not."""
+    """What a table gave: its indicators, the rows (or columns) not read and why, the rows read on an assumption
+    the office should confirm, and, when it is not an indicator table, why not."""
 
     indicators: list[dict] = field(default_factory=list)
     unread: list[tuple[int, str, str]] = field(default_factory=list)  # (line, row text, reason)
+    flags: list[tuple[int, str, str]] = field(default_factory=list)  # (line, row text, what to confirm)
     used: bool = True
     reason: str = ""
 
@@ -80,142 +62,18 @@ class _Unread(Exception):
     """A cell that cannot be read; its message says why, in words for the office."""
 
 
-# Finding tables among lines.
-
-
-def tables_take(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[Table]]:
-    """The lines that are not part of a table, unchanged, and the tables. A table is a run of two or more lines
-    that split into the same number (three or more) of cells, with the group rows ("一、知识产权创造") between
-    them and the caption right before it. Give it the raw lines: cleaning a line joins its cells."""
-    split = [_cells_of(text) for _n, text in lines]
-    taken: set[int] = set()
-    tables: list[Table] = []
-    start = floor = 0
-    while start < len(lines):
-        end = _block_end(split, start)
-        if end is None:
-            start += 1
-            continue
-        captions = _captions(split, floor, start)
-        table = Table(
-            title=" ".join(" ".join(split[i][1]) for i in captions),
-            line=lines[captions[0] if captions else start][0],
-            header=split[start][1],
-            header_line=lines[start][0],
-        )
-        for index in range(start + 1, end):
-            kind, cells = split[index]
-            if cells and kind != RULE:
-                table.rows.append((lines[index][0], cells))
-        # Blank lines inside the table stay with the other lines: they are no part of it.
-        took = captions + [i for i in range(start, end) if split[i][1] or split[i][0] == RULE]
-        table.lines = [lines[i][0] for i in took]
-        taken.update(took)
-        tables.append(table)
-        start = floor = end
-    return [line for index, line in enumerate(lines) if index not in taken], tables
-
-
-def _cells_of(line: str) -> tuple[str, list[str]]:
-    """How a line splits (tab, pipe, space, a |---| rule, or "" for not at all) and its cells; no cells for a
-    blank line. Tabs win: a .docx row and a table pasted from Word or Excel are tab-separated."""
-    text = line.strip(" \u3000\r\n\ufeff")  # not tabs: a leading or trailing tab is an empty cell
-    if not text.strip():
-        return "", []
-    if "\t" in text:
-        return TAB, [_cell(cell) for cell in text.split("\t")]
-    if PIPE_RULE.match(text):
-        return RULE, []
-    if len(re.findall(r"[|｜]", text)) >= 2:
-        inner = re.sub(r"^[|｜]|[|｜]$", "", text.strip())
-        return PIPE, [_cell(cell) for cell in re.split(r"[|｜]", inner)]
-    parts = SPACES.split(text)
-    return (SPACE, [_cell(p) for p in parts]) if len(parts) > 1 else ("", [_cell(text)])
-
-
-def _cell(text: str) -> str:
-    """A cell's text on one line, without the spaces Word's justification puts between Chinese characters."""
-    text = re.sub(r"\s+", " ", text.replace("\u3000", " ")).strip()
-    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)
-
-
-def _block_end(split: list[tuple[str, list[str]]], start: int) -> int | None:
-    """Where a table starting at `start` ends (after its last row of full width), or None if none starts there."""
-    kind, header = split[start]
-    if kind not in (TAB, PIPE, SPACE) or len(header) < 3:
-        return None
-    rows, end, odd = 0, None, 0
-    for index in range(start + 1, len(split)):
-        row_kind, cells = split[index]
-        if not cells or (row_kind == RULE and kind == PIPE):
-            continue
-        if len(cells) <= 2 and _is_caption(" ".join(cells)):
-            break  # the next table's caption
-        if row_kind == kind and len(cells) >= 2:
-            if cells == header or any(cell in ("指标名称", "序号") for cell in cells):
-                break  # the header again: a table of its own, or the same one on its next page
-            if len(cells) == len(header):
-                rows, end, odd = rows + 1, index + 1, 0
-                continue
-            odd += 1
-            if odd == 2:
-                break  # rows of another width, one after another: another table
-            continue  # one row of another width stays in the table, to be reported where it is read
-        if row_kind == "" and _group_like(cells[0]):
-            odd = 0
-            continue
-        break
-    return end if rows else None
-
-
-def _group_like(text: str) -> bool:
-    return len(text) <= 30 and "。" not in text and not _is_caption(text) and not text.startswith("注")
-
-
-def _is_caption(text: str) -> bool:
-    """A table's caption: 附件1 / 表1 …主要指标 / …主要指标表（2022—2025年）; not a numbered heading of the plan."""
-    if len(text) > 60 or "。" in text or NUMBERED.match(text):
-        return False
-    return bool(
-        re.fullmatch(r"附件\s*[\d一二三四五六七八九十]*\s*[：:]?", text)
-        or re.match(r"^附?表\s*[\d一二三四五六七八九十]+", text)
-        or re.search(r"表\s*(?:[（(][^）)]*[）)])?$", text)
-        or "主要指标" in text
-    )
-
-
-def _captions(split: list[tuple[str, list[str]]], floor: int, start: int) -> list[int]:
-    """Indexes of the caption lines right before a table (after `floor`, the end of the table before): its
-    title, and a 附件 line before that."""
-    found: list[int] = []
-    for index in range(start - 1, floor - 1, -1):
-        kind, cells = split[index]
-        if not cells:
-            continue
-        # "附件1　主要指标表": a full-width space splits a caption as it splits a text table's cells.
-        text = " ".join(cells)
-        if kind not in ("", SPACE) or len(cells) > 2 or not _is_caption(text) or len(found) == 2:
-            break
-        if found and not text.startswith("附件"):
-            break  # only a 附件 line may stand before the title itself
-        found.insert(0, index)
-    return found
-
-
-# Reading an indicator table.
-
-
 def table_indicators(table: Table, *, default_deadline: str, plan_start: str = "") -> TableRead:
     """The indicators of a table with an indicator-name column, one per row, in the indicator form of `measures`
     plus baseline_value, nature, responsible, area and line. A target year in the header sets the target date
     (the plan's deadline when it is the deadline's year); a base column without a year is taken as the end of the
-    year before `plan_start`. Rows that cannot be read are listed in `unread` with why; a table that is not an
-    indicator table is returned with used=False and the reason."""
+    year before `plan_start`. Rows that cannot be read are listed in `unread` with why, rows read on an
+    assumption (a yearly rate compounded) in `flags`; a table that is not an indicator table is returned with
+    used=False and the reason."""
     columns, years_note = _columns(table.header, plan_start=plan_start)
     if "name" not in columns:
-        return TableRead(used=False, reason="表格没有“指标名称”列，未作为指标表读取")
+        return TableRead(used=False, reason="没有“指标名称”列")
     if "target" not in columns:
-        return TableRead(used=False, reason="表格没有目标值列（目标值或年份列），未作为指标表读取")
+        return TableRead(used=False, reason="没有目标值列（目标值或年份列）")
     read = TableRead()
     header_text = " | ".join(table.header)
     read.unread.extend((table.header_line, header_text, note) for note in years_note)
@@ -245,11 +103,12 @@ def table_indicators(table: Table, *, default_deadline: str, plan_start: str = "
         if "area" in columns:  # an empty 类别 cell continues the one above, as a merged cell does in Word
             area = cells[columns["area"]] or area
         try:
-            indicator, notes = _row_indicator(cells, columns, context)
+            indicator, notes, flags = _row_indicator(cells, columns, context)
         except _Unread as error:
             read.unread.append((line, text, str(error)))
             continue
         read.unread.extend((line, text, note) for note in notes)
+        read.flags.extend((line, text, flag) for flag in flags)
         indicator.update(area=area if "area" in columns and area else group, line=line)
         read.indicators.append(indicator)
     return read
@@ -348,8 +207,9 @@ def _target_date(year: int | None, default_deadline: str) -> str:
     return f"{year}-12-31"
 
 
-def _row_indicator(cells: list[str], columns: dict, context: dict) -> tuple[dict, list[str]]:
-    """One row's indicator and notes on what of it was not read. Raises _Unread when the row gives none."""
+def _row_indicator(cells: list[str], columns: dict, context: dict) -> tuple[dict, list[str], list[str]]:
+    """One row's indicator, notes on what of it was not read and what of it to confirm. Raises _Unread when the
+    row gives none."""
     uom = cells[columns["uom"]] if "uom" in columns else ""
     name, uom = _name_and_uom(cells[columns["name"]], "" if uom in NONE_VALUES else uom)
     if not name:
@@ -364,7 +224,7 @@ def _row_indicator(cells: list[str], columns: dict, context: dict) -> tuple[dict
             baseline = _amount(cells[columns["base"]], uom)[0]
         except _Unread:
             notes.append(f"基期值“{cells[columns['base']]}”无法识别，未读取基期值")
-    kind, comparison, target, factor, uom = _target(value, name, uom, context)
+    kind, comparison, target, factor, uom, annual = _target(value, name, uom, context)
     if comparison == "" and kind in ("level", "rate") and baseline is not None and baseline > target:
         comparison = "<="  # the target is below the base value: the figure is to come down (审查周期)
     indicator = _built(name, uom, kind, comparison or ">=", target, source=" | ".join(cells))
@@ -386,7 +246,12 @@ def _row_indicator(cells: list[str], columns: dict, context: dict) -> tuple[dict
             for unit in _split(cells[columns[role]], "、，,；;")
         ],
     )
-    return indicator, notes
+    flags = []
+    if annual:  # as measures reads "年均增长10%" in a sentence: compounded, kept as written, and flagged
+        rate, years, phrase = annual
+        indicator["annual_rate"] = rate
+        flags.append(f"“{phrase}”按逐年复合折算为基期（{base_year}年底）的{factor}倍（{years}年），请确认")
+    return indicator, notes, flags
 
 
 def _name_and_uom(name: str, uom: str) -> tuple[str, str]:
@@ -397,11 +262,12 @@ def _name_and_uom(name: str, uom: str) -> tuple[str, str]:
     return name, uom
 
 
-def _target(
-    value: str, name: str, uom: str, context: dict
-) -> tuple[str, str, int | float | None, int | float | None, str]:
-    """Kind, comparison ("" when the cell does not say), target, factor and unit of a target cell."""
+def _target(value: str, name: str, uom: str, context: dict) -> tuple:
+    """Kind, comparison ("" when the cell does not say), target, factor and unit of a target cell, and for a
+    yearly rate (rate as written, years compounded, the words) to flag; a yearly rate compounds from the header's
+    base year to its target year (年均增长10% over 2021→2025: 1.1⁴)."""
     growth, double = GROWTH.match(value), DOUBLE.match(value)
+    annual = None
     if growth or double:
         if double:
             factor, sign = (4 if double["times"] == "翻两番" else 2), 1
@@ -410,13 +276,16 @@ def _target(
             change = 1 + sign * Decimal(growth["pct"]) / 100
             if growth["annual"]:
                 base_year, target_year = context["base_year"], context["target_year"]
-                if not (base_year and target_year):
+                if not (base_year and target_year and target_year > base_year):
                     raise _Unread(f"目标值“{value}”是年均增速，表头没有基期和目标年份，无法换算，未读取")
-                change = (change ** (target_year - base_year)).quantize(Decimal("0.0001"))
+                years = target_year - base_year
+                change = (change**years).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+                phrase = growth["annual"] + growth["verb"] + growth["pct"] + "%"
+                annual = (_plain(Decimal(growth["pct"])), years, phrase)
             factor = _plain(change)
-        return "relative", ">=" if sign > 0 else "<=", None, factor, uom
+        return "relative", ">=" if sign > 0 else "<=", None, factor, uom, annual
     if not re.search(r"\d", value) and any(word in value for word in MILESTONE_WORDS):
-        return "milestone", ">=", 1, None, uom
+        return "milestone", ">=", 1, None, uom, None
     target, uom, said, lead = _amount(value, uom)
     if uom == "%" or name.endswith(("率", "比例", "占比")):
         kind = "rate"
@@ -426,7 +295,7 @@ def _target(
         kind = "cumulative"
     else:
         kind = "level"
-    return kind, said, target, None, uom
+    return kind, said, target, None, uom, None
 
 
 def _amount(cell: str, uom: str) -> tuple[int | float | None, str, str, str]:
