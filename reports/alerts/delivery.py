@@ -35,13 +35,23 @@ Delivery = NotificationDelivery
 State = NotificationDelivery.State
 
 
+# The most of an alert's text a robot's message or an SMS carries (characters): an alert quoting a return reason may
+# run to 2,000, which 企业微信 refuses (a text message holds 2,048 bytes) and no SMS gateway takes; the link leads to
+# the whole of it.
+MESSAGE_MAX_CHARS = 300
+
+
 def alert_text(alert: Alert) -> str:
-    """The short Chinese message for a robot or an SMS: kind, unit, what to do, and the link back to the item."""
+    """The short Chinese message for a robot or an SMS: kind, unit, what to do (cut at MESSAGE_MAX_CHARS), and the
+    link back to the item."""
     who = f"{alert.unit.name}：" if alert.unit_id else ""
+    message = alert.message.strip()
+    if len(message) > MESSAGE_MAX_CHARS:
+        message = message[: MESSAGE_MAX_CHARS - 2] + "……"
     return _("【预警提醒·%(kind)s】%(who)s%(message)s 查看：%(url)s") % {
         "kind": alert.get_kind_display(),
         "who": who,
-        "message": alert.message,
+        "message": message,
         "url": alert_url(alert),
     }
 
@@ -58,7 +68,8 @@ def _channel_matches(channel: NotificationChannel, alert: Alert, units: set[int]
 
 def deliveries_create(*, now: datetime.datetime | None = None) -> int:
     """Record a delivery for each open alert of an active plan and each active channel or SMS user that should hear
-    of it and has not yet (for this opening of the alert). Safe to run twice or twice at once. Returns how many."""
+    of it and has not yet (for this opening of the alert). Safe to run twice or twice at once. Returns how many it
+    found to record (two runs at the same moment may each count a delivery the database keeps once)."""
     now = now or timezone.now()
     channels = list(NotificationChannel.objects.filter(active=True).select_related("group"))
     preferences = [
@@ -133,12 +144,17 @@ def _send(delivery: Delivery) -> None:
 
 
 def _withdrawn(delivery: Delivery) -> str:
-    """Why a queued delivery is no longer to be sent ("" if it still is)."""
+    """Why a queued delivery (a retry, most often) is no longer to be sent ("" if it still is): what
+    deliveries_create checks before queueing one, checked again."""
     if delivery.alert.closed_at is not None or delivery.alert.opened_at != delivery.opened_at:
         return _("提醒已解除，不再发送")
     if delivery.channel_id and not delivery.channel.active:
         return _("渠道已停用")
+    if delivery.channel_id and delivery.alert.kind not in delivery.channel.alert_kinds:
+        return _("渠道已不发送此类提醒")
     if delivery.user_id:
+        if not delivery.user.is_active:
+            return _("账号已停用")
         preference = getattr(delivery.user, "notification_preference", None)
         if preference is None or delivery.alert.kind not in preference.sms_kinds or not preference.mobile:
             return _("用户已关闭短信提醒")

@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from reports.alerts.services import alerts_close_inactive_plans
-from reports.demo.services import DEMO, OFFICE_USERNAME, demo_data_generate, on_day
+from reports.demo.services import OFFICE_USERNAME, demo_data_generate
+from reports.demo.steps import on_day
+from reports.demo.values import DEMO
 from reports.figures.rollup import rollup_rebuild_plan
 from reports.figures.succession import plan_succeed
 from targets.models import WorkPlan

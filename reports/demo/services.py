@@ -9,31 +9,27 @@ late, and in the last quarter a few obligations never submitted. Every text a pe
 import datetime
 import random
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test.utils import override_settings
 
+from reports.demo.review_examples import demo_review_examples
+from reports.demo.steps import Obligation, obligation_save, obligation_submit, on_day
 from reports.demo.values import (
     DEMO,
     LATE_UNITS,
     RELATIVE_PATHS,
-    Figure,
     planned_figures,
     planned_task_reports,
     seeded,
 )
 from reports.instructions.services import instruction_create, instruction_reply
-from reports.models import ReportItem, Submission, TaskReport
-from reports.workflow.drafts import item_save
+from reports.models import Submission, TaskReport
 from reports.workflow.evidence import evidence_add
-from reports.workflow.services import item_approve, item_return, item_submit
+from reports.workflow.services import item_approve, item_return
 from targets.models import Indicator, Period, WorkPlan
 from tasks.models import Task
 from tasks.selectors import tasks_for_unit
@@ -48,17 +44,6 @@ LEADER_USERNAME = "leader"
 
 class DemoDataExists(ValidationError):
     """The plan already has reports; demo data is only written on an empty plan."""
-
-
-@dataclass
-class Obligation:
-    """One figure or task report a unit owes each quarter, with what it enters in each."""
-
-    key: tuple[str, str, str]  # ("f" | "t", indicator or task code, unit code): stable across databases
-    unit: Unit
-    indicator: Indicator | None
-    task: Task | None
-    entries: list  # Figure per quarter, or task-report data per quarter
 
 
 def _obligations(*, plan: WorkPlan, periods: list[Period], seed: int) -> list[Obligation]:
@@ -91,13 +76,6 @@ def _submit_day(rng: random.Random, unit: Unit, period: Period) -> datetime.date
         return rng.choice(_weekdays(period.due_date, 4))
     window = [d for d in _weekdays(period.end, 10) if d <= period.due_date] or [period.due_date]
     return rng.choice(window)
-
-
-@contextmanager
-def on_day(day: datetime.date) -> Iterator[None]:
-    """Stand the portal on `day`, so the services stamp their dates as if the work were done then."""
-    with override_settings(PORTAL_TODAY=day.isoformat()):
-        yield
 
 
 def _users(units: list[Unit]) -> tuple[User, dict[int, User], int]:
@@ -151,35 +129,6 @@ def _baselines(*, plan: WorkPlan, office: User) -> int:
     return changed
 
 
-def _save(
-    obligation: Obligation, user: User, period: Period, entry, version: int | None, proxy_reason: str = ""
-) -> ReportItem:
-    return item_save(
-        user=user,
-        unit=obligation.unit,
-        period=period,
-        subject=obligation.indicator or obligation.task,
-        data=entry.data() if isinstance(entry, Figure) else entry,
-        expected_version=version,
-        proxy_reason=proxy_reason,
-    )
-
-
-def _submit(obligation: Obligation, user: User, period: Period, item: ReportItem, entry) -> ReportItem:
-    """Submit as a unit does: a figure the checks flag (far from its earlier quarters or from other units, a rule's
-    warning) goes with the reason in 说明."""
-    try:
-        item_submit(user=user, item=item)
-        return item
-    except ValidationError as error:
-        if set(error.message_dict) != {"note"}:
-            raise
-    data = entry.data() if isinstance(entry, Figure) else dict(entry)
-    item = _save(obligation, user, period, {**data, "note": f"{DEMO}：数值已核实，变化属实"}, item.version)
-    item_submit(user=user, item=item)
-    return item
-
-
 def _wrong_first(obligation: Obligation, entry):
     """What a unit first submits for an item the office returns: 万元 for 亿元, or a progress text too vague."""
     if obligation.indicator:
@@ -202,7 +151,6 @@ COUNT_NAMES = (
     "returned_and_resubmitted", "on_time", "late", "evidence", "users_created", "baselines_set",
     "instructions", "instruction_replies", "unit_review", "proxy",
 )  # fmt: skip
-PROXY_REASON = f"{DEMO}：该单位填报员休假，按其报送的纸质材料代填"
 
 
 def _choices(obligations: list[Obligation], n: int, seed: int) -> tuple[dict[int, tuple], set, set]:
@@ -256,7 +204,7 @@ def _quarter(
                     continue
                 entry = obligation.entries[q]
                 first = _wrong_first(obligation, entry) if returns[q] == obligation.key else entry
-                item = _save(obligation, user, period, first, None)
+                item = obligation_save(obligation, user, period, first, None)
                 if obligation.indicator and entry.achieved:
                     upload = SimpleUploadedFile(
                         f"{obligation.indicator.code}批复文件（{DEMO}）.pdf", DEMO_PDF
@@ -266,7 +214,7 @@ def _quarter(
                 if last and obligation.key in drafts:
                     counts["draft"] += 1
                     continue
-                item = _submit(obligation, user, period, item, first)
+                item = obligation_submit(obligation, user, period, item, first)
                 counts["late" if submit_day > period.due_date else "on_time"] += 1
                 submitted.append((obligation, item))
         # In the last quarter the office has reviewed every figure, but not yet the late units' task reports.
@@ -289,56 +237,17 @@ def _quarter(
             with on_day(resubmit_day):
                 version = type(item).objects.values_list("version", flat=True).get(pk=item.pk)
                 corrected = _corrected(obligation, obligation.entries[q])
-                item = _submit(
-                    obligation, user, period, _save(obligation, user, period, corrected, version), corrected
+                item = obligation_submit(
+                    obligation,
+                    user,
+                    period,
+                    obligation_save(obligation, user, period, corrected, version),
+                    corrected,
                 )
             with on_day(rng.choice(_weekdays(resubmit_day, 2))):
                 item_approve(user=office, item=item)
             counts["approved"] += 1
             counts["returned_and_resubmitted"] += 1
-    return counts
-
-
-def _review_examples(
-    *,
-    q: int,
-    period: Period,
-    obligations: list[Obligation],
-    choices: tuple,
-    office: User,
-    reporters: dict[int, User],
-) -> Counter:
-    """The running plan's last quarter shows two ways of reporting besides the usual: a county with its own review
-    (单位审核), whose reporter has now submitted the drafts it had left, waiting for the county's head; and one
-    missing task report the office entered and submitted for its unit (代填), with the reason."""
-    _returns, missing, drafts = choices
-    counts: Counter = Counter()
-    waiting = [o for o in obligations if o.key in drafts and o.unit.kind == Unit.Kind.COUNTY]
-    if waiting:
-        county = waiting[0].unit
-        county.unit_review = True
-        county.save(update_fields=["unit_review"])
-        if not User.objects.filter(username=f"{county.code}-sh").exists():
-            user_create(
-                username=f"{county.code}-sh",
-                password=DEMO_PASSWORD,
-                role=User.Role.UNIT_HEAD,
-                unit=county,
-                first_name=f"{county.name}单位审核人（演示）",
-            )
-            counts["users_created"] += 1
-        for obligation in (o for o in waiting if o.unit == county):
-            model, about = (Submission, "indicator") if obligation.indicator else (TaskReport, "task")
-            item = model.objects.get(
-                unit=county, period=period, **{about: obligation.indicator or obligation.task}
-            )
-            _submit(obligation, reporters[county.pk], period, item, obligation.entries[q])
-            counts.update(draft=-1, unit_review=1)
-    entered = next((o for o in obligations if o.key in missing and o.task), None)
-    if entered is not None:
-        item = _save(entered, office, period, entered.entries[q], None, proxy_reason=PROXY_REASON)
-        item_submit(user=office, item=item, proxy_reason=PROXY_REASON)
-        counts.update(missing=-1, submitted=1, proxy=1)
     return counts
 
 
@@ -455,7 +364,7 @@ def demo_data_generate(
         )
     elif written:
         counts.update(
-            _review_examples(
+            demo_review_examples(
                 q=len(written) - 1,
                 period=written[-1],
                 obligations=obligations,

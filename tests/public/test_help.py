@@ -1,7 +1,10 @@
 """使用说明 (issue 19 item 5): a short page per role, reached from the header of every signed-in page, open to every
 role and to nobody signed out."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from units.models import User
@@ -33,6 +36,37 @@ COLOURS = [
     "基线缺失",
     *(f"light-{c}" for c in ("green", "amber", "red", "grey")),
 ]
+
+
+# The templates that are not a signed-in page of the portal, and why they carry no link to the 使用说明.
+NOT_PORTAL_PAGES = {
+    "base.html": "the frame every page extends: its header holds the link",
+    "500.html": "a server error, drawn without the request or its user",
+    "public/page.html": "the anonymous public page (公开): nobody signed in to help",
+    "reports/review_tables.html": "a part of the review page, not a page",
+}
+
+
+def test_every_page_of_the_portal_has_the_help_in_its_header():
+    """Every page template extends base.html, whose header links the 使用说明 for whoever is signed in (partials:
+    includes/, help/, and names starting with _, are parts of pages)."""
+    root = Path(settings.BASE_DIR) / "templates"
+    pages = {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for path in root.rglob("*.html")
+        if not path.name.startswith("_") and path.parent.name not in ("includes", "help")
+    }
+    assert set(NOT_PORTAL_PAGES) <= set(pages)
+    apart = sorted(
+        name
+        for name, text in pages.items()
+        if name not in NOT_PORTAL_PAGES
+        and not text.startswith(('{% extends "base.html" %}', "{% extends 'base.html' %}"))
+    )
+    assert apart == [], "pages without the portal's header (and its 使用说明 link)"
+    header = pages["base.html"].split("<header", 1)[1].split("</header>", 1)[0]
+    signed_in = header.split("{% if user.is_authenticated %}", 1)[1]
+    assert "{% url 'public:help' %}" in signed_in
 
 
 @pytest.mark.parametrize("role", list(TOPICS))

@@ -6,10 +6,13 @@ import csv
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,6 +242,27 @@ def test_an_unknown_table_is_not_found_and_an_unknown_format_is_the_page(client,
     assert client.get(reverse("reports:heatmap"), {"export": "csv", "table": "nope"}).status_code == 404
     page = client.get(reverse("reports:heatmap"), {"export": "pdf"})
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+
+
+# An Excel download in a template: a link (?…export=xlsx) or a form's button (name="export" value="xlsx").
+EXCEL_LINK = re.compile(r'export=xlsx|name="export" value="xlsx"')
+
+
+def test_every_excel_download_in_a_template_has_its_csv_and_json_beside_it():
+    """Whatever page offers an .xlsx (through includes/_downloads.html or a link of its own) offers its CSV and JSON
+    in the same template."""
+    root = Path(settings.BASE_DIR) / "templates"
+    offering = {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for path in root.rglob("*.html")
+        if EXCEL_LINK.search(path.read_text(encoding="utf-8"))
+    }
+    assert {"includes/_downloads.html", "reports/audit_log.html", "reports/indicator_progress.html"} <= set(
+        offering
+    )
+    for name, text in offering.items():
+        for fmt in ("csv", "json"):
+            assert f"export={fmt}" in text or f'name="export" value="{fmt}"' in text, (name, fmt)
 
 
 # --- the writers -------------------------------------------------------------------------------------------------

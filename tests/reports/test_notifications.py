@@ -10,7 +10,9 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,8 +21,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.alerts import transports
 from reports.alerts.channels import channel_save, preference_save
 from reports.alerts.delivery import deliveries_create, deliveries_send, notifications_send
+from reports.alerts.transports import DeliveryError, LoggingSmsGateway
 from reports.jobs import alerts_refresh_all, notifications_send_all
 from reports.models import Alert, NotificationChannel, NotificationDelivery
 from reports.models.notifications import all_alert_kinds
@@ -35,6 +39,20 @@ MESSAGE = "2024年第四季度的数据已于2025年1月10日截止，本单位�
 OK = {"errcode": 0, "errmsg": "ok"}
 
 
+def _serve(handler) -> ThreadingHTTPServer:
+    """A server on 127.0.0.1: on any free port, or on the first free one of FAKE_ROBOT_PORTS ("9310-9319") where
+    the machine's ports are shared out."""
+    first, _, last = os.environ.get("FAKE_ROBOT_PORTS", "").partition("-")
+    if not first:
+        return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    for port in range(int(first), int(last or first) + 1):
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError:
+            continue
+    raise OSError(f"FAKE_ROBOT_PORTS {first}-{last}: no free port")
+
+
 @dataclass
 class Received:
     path: str
@@ -45,9 +63,11 @@ class Received:
 
 class FakeRobot:
     """Answers each POST like a 企业微信/钉钉 robot and records it. `fail_next(n, how)` makes the next n requests
-    fail: "http" answers HTTP 500, "errcode" answers 200 with a refusal ({"errcode": 310000, ...})."""
+    fail: "http" answers HTTP 500, "errcode" answers 200 with a refusal ({"errcode": 310000, ...}). Each answer takes
+    `delay` seconds."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0) -> None:
+        self.delay = delay  # seconds each answer takes: a slow robot, for sends that overlap
         self.received: list[Received] = []
         self._failures: list[str] = []
         self._lock = threading.Lock()
@@ -67,6 +87,7 @@ class FakeRobot:
                         )
                     )
                     failure = robot._failures.pop(0) if robot._failures else None
+                time.sleep(robot.delay)
                 status, reply = (500, {}) if failure == "http" else (200, OK)
                 if failure == "errcode":
                     reply = {"errcode": 310000, "errmsg": "sign not match（测试数据）"}
@@ -80,7 +101,7 @@ class FakeRobot:
             def log_message(self, *args) -> None:  # keep the test output quiet
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _serve(Handler)
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -107,6 +128,7 @@ def open_alert(
     unit_code: str | None = "jingyang",
     kind: str = Alert.Kind.OVERDUE,
     quarter: str = "2024Q4",
+    message: str = MESSAGE,
 ) -> Alert:
     """An open alert of a unit, opened now (as alerts_refresh opens one)."""
     unit = Unit.objects.get(code=unit_code) if unit_code else None
@@ -117,7 +139,7 @@ def open_alert(
         unit=unit,
         for_office=kind == Alert.Kind.ESCALATED or unit is None,
         period=q,
-        message=MESSAGE,
+        message=message,
         opened_at=portal_now(),
     )
 
@@ -179,6 +201,21 @@ def test_a_wecom_robot_receives_the_alert_as_short_text_with_a_link_back(plan, r
         NotificationDelivery.State.SENT,
     )
     assert delivery.attempts == 1 and delivery.sent_at is not None
+
+
+def test_a_long_alert_is_cut_short_for_the_robot_and_keeps_its_link(plan, robot):
+    """A returned item's alert quotes the office's reason, which may run to 2,000 characters (ReturnForm): the
+    robot's message stays short (企业微信 refuses a text over 2,048 bytes, errcode 40058, and every retry would fail
+    alike) and still ends with the link back to the item."""
+    channel(NotificationChannel.Kind.WECOM, robot.url)
+    reason = "退回原因：" + "请按亿元重新填报并附佐证材料（测试数据）。" * 100
+    open_alert(plan, message=reason)
+    assert notifications_send() == {"queued": 1, "sent": 1}
+    (content,) = robot.contents()
+    assert len(content.encode()) <= 2048
+    assert content.startswith("【预警提醒·逾期未报】旌阳区人民政府：退回原因：请按亿元重新填报")
+    assert content.endswith(f"…… 查看：{sheet_link(plan)}")
+    assert len(content) < 400
 
 
 def test_a_dingtalk_robot_gets_the_timestamp_and_the_signature_of_its_secret(plan, robot):
@@ -276,6 +313,42 @@ def test_an_alert_closed_before_its_turn_is_not_sent(plan, robot):
     assert deliveries_send() == {"cancelled": 1}
     assert robot.received == []
     assert NotificationDelivery.objects.get().last_error == "提醒已解除，不再发送"
+
+
+def test_a_retry_is_withdrawn_when_the_channel_no_longer_carries_the_kind(plan, robot):
+    """The office unticks a kind while a send of it waits for its retry: the retry is not sent, as when the channel is
+    switched off."""
+    sent_to = channel(NotificationChannel.Kind.WECOM, robot.url)
+    open_alert(plan)
+    robot.fail_next(1)
+    start = timezone.now()
+    assert notifications_send(now=start) == {"queued": 1, "retry": 1}
+    sent_to.alert_kinds = [Alert.Kind.REMINDER_7]
+    channel_save(channel=sent_to)
+    assert deliveries_send(now=start + datetime.timedelta(minutes=2)) == {"cancelled": 1}
+    assert len(robot.received) == 1
+    assert NotificationDelivery.objects.get().state == NotificationDelivery.State.CANCELLED
+
+
+def test_a_retry_is_withdrawn_when_the_users_account_is_deactivated(plan, jingyang, monkeypatch):
+    """An SMS waiting for its retry is not sent once the user's account is deactivated (they left the unit)."""
+    preference_save(user=jingyang, email_kinds=[], sms_kinds=[Alert.Kind.OVERDUE], mobile="13900000003")
+    open_alert(plan)
+    sent = []
+
+    class Refusing(LoggingSmsGateway):
+        def send(self, numbers: list[str], text: str) -> None:
+            sent.append(numbers)
+            if len(sent) == 1:
+                raise DeliveryError("网关繁忙（测试数据）")
+
+    monkeypatch.setattr(transports, "_gateway_class", lambda path: Refusing)
+    start = timezone.now()
+    assert notifications_send(now=start) == {"queued": 1, "retry": 1}
+    jingyang.is_active = False
+    jingyang.save(update_fields=["is_active"])
+    assert deliveries_send(now=start + datetime.timedelta(minutes=2)) == {"cancelled": 1}
+    assert sent == [["13900000003"]]
 
 
 def test_a_channel_carries_only_its_unit_its_kinds_and_only_while_active(plan, robot):
