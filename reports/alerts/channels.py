@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from reports.alerts.transports import webhook_host_allowed
 from reports.models import Alert, NotificationChannel, NotificationPreference
 from reports.models.notifications import MOBILE, all_alert_kinds
 from targets.periods import portal_now
@@ -51,6 +52,13 @@ def webhook_check(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError(
             {"webhook": _("Webhook地址须以 https:// 或 http:// 开头，请从群机器人设置中完整复制")}
+        )
+    if not webhook_host_allowed(url):
+        raise ValidationError(
+            {
+                "webhook": _("Webhook地址只能是群机器人的地址（%(hosts)s），请从群机器人设置中完整复制")
+                % {"hosts": "、".join(settings.NOTIFY_WEBHOOK_HOSTS)}
+            }
         )
     return url
 

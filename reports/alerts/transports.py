@@ -32,6 +32,14 @@ class DeliveryError(Exception):
     """The message did not get through (the reason, for 通知发送记录); sending it again later may succeed."""
 
 
+def webhook_host_allowed(url: str) -> bool:
+    """Whether the webhook's host is one of NOTIFY_WEBHOOK_HOSTS (the robots' own hosts, and a privately deployed
+    企业微信's or 钉钉's where the government runs one): the office types webhooks and the server posts to them, so no
+    channel may make it post to another machine of the network."""
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    return host in {h.lower() for h in settings.NOTIFY_WEBHOOK_HOSTS}
+
+
 def robot_payload(text: str) -> dict:
     """The JSON both robots take for a plain text message."""
     return {"msgtype": "text", "text": {"content": text}}
@@ -58,6 +66,8 @@ def robot_send(*, kind: str, webhook: str, secret: str, text: str) -> None:
         url = dingtalk_url(webhook=webhook, secret=secret, timestamp_ms=int(time.time() * 1000))
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise DeliveryError(_("Webhook地址不是http(s)地址"))
+    if not webhook_host_allowed(url):
+        raise DeliveryError(_("Webhook地址不在允许的群机器人地址中（NOTIFY_WEBHOOK_HOSTS），请重新填写"))
     request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
         url,
         data=json.dumps(robot_payload(text), ensure_ascii=False).encode(),

@@ -115,6 +115,32 @@ def test_the_admin_refuses_a_webhook_that_is_not_http_and_keeps_what_was_typed(c
     assert not NotificationChannel.objects.exists()
 
 
+def test_a_webhook_to_a_host_not_allowed_is_refused_when_typed_and_when_sending(
+    client, plan, office_user, settings, robot
+):
+    """The office types webhooks, the server posts to them: only the robots' hosts (NOTIFY_WEBHOOK_HOSTS), so a
+    channel cannot make the portal post to a machine inside the government network."""
+    client.force_login(office_user)
+    response = client.post(
+        reverse("admin:reports_notificationchannel_add"),
+        channel_form(webhook="http://10.0.0.8:8080/internal/api?access_token=x"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Webhook地址只能是群机器人的地址" in page and "qyapi.weixin.qq.com" in page
+    assert "旌阳区工作群（测试数据）" in page
+    assert not NotificationChannel.objects.exists()
+
+    # A channel saved while the host was allowed is not sent to once the setting no longer allows it.
+    made = channel(webhook=robot.url)
+    settings.NOTIFY_WEBHOOK_HOSTS = ["qyapi.weixin.qq.com"]
+    open_alert(plan)
+    notifications_send()
+    assert robot.received == []
+    delivery = NotificationDelivery.objects.get(channel=made)
+    assert "不在允许的群机器人地址中" in delivery.last_error
+
+
 def test_only_the_office_sets_up_channels(client, plan, jingyang, make_user):
     add = reverse("admin:reports_notificationchannel_add")
     for user in (jingyang, make_user("x-sysadmin", User.Role.SYSADMIN)):
