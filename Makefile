@@ -33,7 +33,8 @@ run: demo-data
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # On the embedded default the suite runs on two cores; with a real worker (REDIS_URL) it runs in one process, as the
-# worker reads and writes the one test database.
+# worker reads and writes the one test database, unless a worker serves each test process (.ci/run: REDIS_URL_GW0/_GW1
+# and PYTEST_ARGS="-n 2").
 PYTEST_ARGS ?= $(if $(REDIS_URL),,-n 2)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -43,7 +44,9 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-# With REDIS_URL (and DATABASE_URL) set: a real Celery worker and beat.
+# With REDIS_URL (and DATABASE_URL) set: a real Celery worker and beat. Each worker reports itself every 30 s for
+# /readyz. Start beat on as many machines as you like: one sends the schedule, the others stand by to take over within
+# a minute (ipcity.beat, CELERY_BEAT_SCHEDULER). Production runs both under systemd (deploy/systemd/).
 worker: install
 	$(BIN)/celery -A ipcity worker --loglevel=INFO
 
@@ -70,35 +73,54 @@ faults: install
 	$(BIN)/python -m tests.ops.worker_kill
 	$(BIN)/python -m tests.ops.uploads
 
-# make backup: the database of DATABASE_URL in pg_dump's custom format, to $(BACKUP_DIR)/ipcity-<database>-<UTC>.dump
-# make restore FILE=…: that file into the database of DATABASE_URL, replacing its tables (asks; or CONFIRM=<name>)
-# make drill: a fresh backup restored into a scratch database and compared with its source (tests/ops/backup_drill.py)
+# make backup: one backup set, the folder $(BACKUP_DIR)/ipcity-<database>-<UTC>/: the database of DATABASE_URL
+#   (database.dump, pg_dump's custom format), then every stored file of the portal's storage, local MEDIA_ROOT or the
+#   S3 bucket (files.tar), and manifest.json with the sha256 of each (ipcity/files_backup.py)
+# make restore FILE=<set>: the set's database into DATABASE_URL, replacing its tables, then its files into the storage
+#   (asks; or CONFIRM=<name>). FILE=<…>.dump, a backup made before files were included: the database only
+# make drill: a fresh backup restored into a scratch database and storage and compared with its source
+#   (tests/ops/backup_drill.py)
 BACKUP_DIR ?= var/backups
 backup:
 	@test -n "$(DATABASE_URL)" || { echo "make backup: set DATABASE_URL to the PostgreSQL database to back up" >&2; exit 2; }
 	@db=$$(psql -X -A -t -d "$(DATABASE_URL)" -c "select current_database()") || exit 2; \
-	mkdir -p "$(BACKUP_DIR)"; file="$(BACKUP_DIR)/ipcity-$$db-$$(date -u +%Y%m%dT%H%M%SZ).dump"; umask 077; \
-	pg_dump --format=custom --file="$$file.partial" --dbname="$(DATABASE_URL)" \
-	  || { rm -f "$$file.partial"; echo "make backup: pg_dump failed, no backup written" >&2; exit 1; }; \
-	mv "$$file.partial" "$$file" && echo "backup of $$db written to $$file ($$(du -h "$$file" | cut -f1))"
+	umask 077; mkdir -p "$(BACKUP_DIR)"; dir="$(BACKUP_DIR)/ipcity-$$db-$$(date -u +%Y%m%dT%H%M%SZ)"; \
+	mkdir "$$dir.partial" || { echo "make backup: $$dir.partial exists: is another backup running?" >&2; exit 1; }; \
+	pg_dump --format=custom --file="$$dir.partial/database.dump" --dbname="$(DATABASE_URL)" \
+	  || { rm -rf "$$dir.partial"; echo "make backup: pg_dump failed, no backup written" >&2; exit 1; }; \
+	files=$$($(BIN)/python -m ipcity.files_backup dump "$$dir.partial") \
+	  || { rm -rf "$$dir.partial"; echo "make backup: the stored files could not be copied, no backup written" >&2; exit 1; }; \
+	mv "$$dir.partial" "$$dir" && echo "backup of $$db and $$files written to $$dir ($$(du -sh "$$dir" | cut -f1))"
 
 restore:
-	@test -n "$(FILE)" || { echo "make restore: say which backup: make restore FILE=…; the newest in $(BACKUP_DIR): $$(ls -t $(BACKUP_DIR)/*.dump 2>/dev/null | head -n 1)" >&2; exit 2; }
-	@test -f "$(FILE)" || { echo "make restore: no such file: $(FILE)" >&2; exit 2; }
+	@test -n "$(FILE)" || { echo "make restore: say which backup: make restore FILE=…; the newest in $(BACKUP_DIR): $$(ls -td $(BACKUP_DIR)/ipcity-*/ 2>/dev/null | grep -v partial | head -n 1)" >&2; exit 2; }
+	@test -e "$(FILE)" || { echo "make restore: no such backup: $(FILE)" >&2; exit 2; }
 	@test -n "$(DATABASE_URL)" || { echo "make restore: set DATABASE_URL to the PostgreSQL database to restore into" >&2; exit 2; }
-	@pg_restore --list "$(FILE)" >/dev/null 2>&1 || { echo "make restore: $(FILE) is not a pg_dump custom-format backup" >&2; exit 2; }
-	@made=$$(pg_restore --list "$(FILE)" | sed -n 's/^; *Archive created at *//p'); \
-	from=$$(pg_restore --list "$(FILE)" | sed -n 's/^; *dbname: *//p'); \
+	@if [ -d "$(FILE)" ]; then dump="$(FILE)/database.dump"; \
+	  files=$$($(BIN)/python -m ipcity.files_backup verify "$(FILE)") \
+	    || { echo "make restore: $(FILE) is not a whole backup set (above: what is wrong); nothing restored" >&2; exit 2; }; \
+	else dump="$(FILE)"; files=; fi; \
+	pg_restore --list "$$dump" >/dev/null 2>&1 || { echo "make restore: $$dump is not a pg_dump custom-format backup" >&2; exit 2; }; \
+	made=$$(pg_restore --list "$$dump" | sed -n 's/^; *Archive created at *//p'); \
+	from=$$(pg_restore --list "$$dump" | sed -n 's/^; *dbname: *//p'); \
 	db=$$(psql -X -A -t -d "$(DATABASE_URL)" -c "select current_database()") || exit 2; \
 	tables=$$(psql -X -A -t -d "$(DATABASE_URL)" -c "select count(*) from pg_tables where schemaname = 'public'"); \
 	echo "make restore: this REPLACES every table of database $$db ($$tables tables now), schema and rows, with"; \
-	echo "  $(FILE) (database $$from as of $$made). Stop the portal and its workers first."; \
+	echo "  $$dump (database $$from as of $$made)."; \
+	if [ -n "$$files" ]; then echo "  Then the stored files: $$files (a file of the same name is replaced)."; \
+	else echo "  This backup holds no stored files (made before they were included): the storage is left as it is."; fi; \
+	echo "  Stop the portal and its workers first."; \
 	if [ "$(CONFIRM)" != "$$db" ]; then \
 	  answer=; if [ -t 0 ]; then printf 'Type the database name (%s) to go on: ' "$$db"; read -r answer; fi; \
 	  [ "$$answer" = "$$db" ] || { echo "make restore: nothing restored (to confirm without asking: CONFIRM=$$db)" >&2; exit 1; }; \
 	fi; \
-	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$(DATABASE_URL)" "$(FILE)" \
-	  && echo "restored $(FILE) into $$db"
+	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$(DATABASE_URL)" "$$dump" \
+	  || { echo "make restore: pg_restore failed: the database is as it was, no file written" >&2; exit 1; }; \
+	echo "restored $$dump into $$db"; \
+	if [ -n "$$files" ]; then \
+	  $(BIN)/python -m ipcity.files_backup load "$(FILE)" \
+	    || { echo "make restore: the database is restored, not every stored file: run the same make restore again" >&2; exit 1; }; \
+	fi
 
 drill: install
 	$(BIN)/python -m tests.ops.backup_drill

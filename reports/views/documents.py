@@ -2,15 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reports.documents.evaluation_files import evaluation_document_tables
 from reports.documents.selectors import bulletin_periods, documents_visible_to
 from reports.documents.services import document_request
 from reports.models import Document
+from reports.views.stored_files import stored_file_response
+from reports.xlsx import download_response
 from tasks.plan_choice import plan_for, plan_posted
 from units.models import User
 
@@ -68,11 +71,28 @@ def document_status(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = _visible(request, pk)
     if document.state != Document.State.DONE or not document.file:
         raise Http404(_("文件不存在"))
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file_label)
+    return stored_file_response(document.file, filename=document.file_label)
+
+
+def document_table_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """One table of a generated 实施情况评估（Excel） as CSV or JSON (?export=csv|json, ?table=indicators|tasks|units,
+    the first by default), as its stored workbook holds it; for whoever may download the workbook."""
+    document = _visible(request, pk)
+    fmt = request.GET.get("export")
+    if fmt not in ("csv", "json"):
+        raise Http404(_("请选择 CSV 或 JSON"))
+    try:
+        sheets = evaluation_document_tables(document=document)
+    except ValidationError as error:
+        raise Http404("；".join(error.messages)) from error
+    filename = document.file_label.removesuffix(".xlsx")
+    response = download_response(fmt=fmt, filename=filename, sheets=sheets, table=request.GET.get("table"))
+    response["Cache-Control"] = "private, no-store"  # as the workbook's own download (stored_file_response)
+    return response
 
 
 def _visible(request: HttpRequest, pk: int) -> Document:

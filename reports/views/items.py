@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from reports.instructions.selectors import instructions_on
 from reports.models import FollowUp, ReopenRequest, Status, Submission, TaskReport
 from reports.views.scope import sheet_scope
+from reports.views.stored_files import stored_file_response
 from reports.workflow.comments import item_comment_add
 from reports.workflow.drafts import item_save
 from reports.workflow.evidence import evidence_add, evidence_delete
@@ -178,14 +179,11 @@ def _act(request: HttpRequest, action: str, item) -> None:
         messages.success(request, _("已上传佐证材料“%(name)s”。") % {"name": evidence.original_name})
 
 
-def evidence_download(request: HttpRequest, token: str) -> FileResponse:
+def evidence_download(request: HttpRequest, token: str) -> HttpResponse:
     """A supporting document, only for those who may see its item."""
     evidence = get_object_or_404(evidence_visible_to(user=request.user), token=token)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return stored_file_response(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
     )
 
 

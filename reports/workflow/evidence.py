@@ -134,6 +134,8 @@ def evidence_delete(*, user: User, evidence: Evidence) -> None:
     if not item.is_editable:
         raise ValidationError(_("此项%(status)s，不能删除佐证材料") % {"status": item.get_status_display()})
     name = evidence.original_name
+    stored, storage = evidence.file.name, evidence.file.storage
     evidence.delete()
-    evidence.file.delete(save=False)
+    # The file goes once the deletion commits: rolled back, the row stays and so must its file.
+    transaction.on_commit(lambda: storage.delete(stored))
     audit(action="evidence_delete", user=user, obj=item, object_repr=str(item), detail=f"佐证材料：{name}")
