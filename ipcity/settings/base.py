@@ -9,6 +9,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from ipcity.storage import default_storage_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # git-ignored: SQLite file, uploads, collected static
 VAR_DIR.mkdir(exist_ok=True)
@@ -42,6 +44,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the API documentation page's assets, served as static files
+    "health_check",  # /readyz's checks (ipcity.health) and `manage.py health_check readyz`
+    "django_prometheus",  # /metrics (ipcity.metrics): request latency, database queries
     "units",
     "targets",
     "tasks",
@@ -55,6 +59,11 @@ MIDDLEWARE = [
     # Static files (STORAGES below), before anything else runs: each under its hashed name, gzipped for browsers that
     # ask, cached for good. The same in `make run` and in production (where nginx may serve var/staticfiles/ instead).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every request the portal serves counted and timed from here to PrometheusAfterMiddleware (the last) for /metrics.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "ipcity.requestid.RequestIdMiddleware",  # the request's id, on its log lines, its response and the jobs it queues
+    # /healthz, /readyz and /metrics answered here, before sessions, sign-in and the audit log (ipcity.health).
+    "ipcity.health.ProbeMiddleware",
     # Pages compressed for browsers that ask (a dashboard's HTML shrinks ~8×); Django's BREACH mitigation pads each
     # response. Above the middleware that write the body, so it compresses what they produce.
     "django.middleware.gzip.GZipMiddleware",
@@ -76,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",  # anonymous users see only the login page
     "units.middleware.DutySeparationMiddleware",  # 三员分立: sysadmin and auditor reach only their own pages
     "axes.middleware.AxesMiddleware",  # the locked-out page
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # latency and responses by view, for /metrics
 ]
 
 # Where a request comes from (units.audit.client_ip, for the audit log and for axes alike): the peer's address,
@@ -229,15 +239,22 @@ STATIC_ROOT = VAR_DIR / "staticfiles"  # `manage.py collectstatic` (`make run` r
 # Each file under a name with its content's hash (portal.3f2a9c1b.css), so browsers keep it until it changes, and a
 # gzipped copy beside it. With DEBUG off, pages then need collectstatic's manifest (test.py does without).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence, generated documents and pending imports: local disk (MEDIA_ROOT) unless S3_BUCKET is set, then an
+    # S3-compatible object store every web node and worker shares (ipcity/storage.py; README › Running on PostgreSQL
+    # and Redis). The bucket stays private: files reach users only through the portal's permission-checked views.
+    "default": default_storage_from(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Static files are for the portal's own pages: no Access-Control-Allow-Origin: * (WhiteNoise's default).
 WHITENOISE_ALLOW_ALL_ORIGINS = False
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")  # the local storage's folder
 MEDIA_URL = (
     "media/"  # never served directly: evidence is downloaded through a view that checks who may see it
 )
+# Downloads from the object store: streamed through the portal (default), or, with S3_SIGNED_DOWNLOADS=1, after the
+# same permission check a redirect to a signed URL valid for 60 seconds (the users' browsers must then reach
+# S3_ENDPOINT_URL). Local disk is always streamed.
+S3_SIGNED_DOWNLOADS = os.environ.get("S3_SIGNED_DOWNLOADS", "") == "1"
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # a unit's sheet posts a few fields per obligation
@@ -330,10 +347,31 @@ FIGURE_CHECKSUM_KEY = os.environ.get("FIGURE_CHECKSUM_KEY", "")
 # ------------------------------------------------------------------------------
 # Logging: to the console; the process manager keeps it
 # ------------------------------------------------------------------------------
+# LOG_FORMAT=text (the default, `make run`): each line as written. LOG_FORMAT=json (deploy/ipcity.env.example): one JSON
+# object a line, for the log collector: time (UTC), level, logger, message, request_id (ipcity.requestid: the request
+# being served, or the one that queued the job), and exc_info when there is one. Workers and beat log the same way
+# (ipcity/celery.py reads LOG_FORMAT too).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ValueError(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ipcity.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{levelname}{name}{message}{request_id}",
+            "style": "{",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 # AUDIT_SYSLOG_ADDRESS=host:port (UDP) or a socket path (/dev/log): the audit chain's seals (units.audit_chain) also go
@@ -418,6 +456,13 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 NOTIFY_ENCRYPTION_KEY = os.environ.get("NOTIFY_ENCRYPTION_KEY", "")
 # The SMS provider: a subclass of reports.alerts.transports.SmsGateway. The default only writes the message to the log.
 NOTIFY_SMS_GATEWAY = os.environ.get("NOTIFY_SMS_GATEWAY", "reports.alerts.transports.LoggingSmsGateway")
+# The hosts a group robot's webhook may name: 企业微信's and 钉钉's, plus a privately deployed one's where the government
+# runs its own (NOTIFY_WEBHOOK_HOSTS=im.example.gov.cn,…, added to these). No other: the server posts to the address.
+NOTIFY_WEBHOOK_HOSTS = [
+    "qyapi.weixin.qq.com",
+    "oapi.dingtalk.com",
+    *[h.strip() for h in os.environ.get("NOTIFY_WEBHOOK_HOSTS", "").split(",") if h.strip()],
+]
 NOTIFY_TIMEOUT_SECONDS = 5  # per request to a robot
 NOTIFY_MAX_ATTEMPTS = 6  # then the delivery is marked failed (管理后台 › 通知发送记录)
 NOTIFY_RETRY_SECONDS = 120  # the wait after the first failure, doubled after each (2, 4, 8, 16, 32 minutes)
@@ -438,3 +483,22 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# ------------------------------------------------------------------------------
+# Operations: health, metrics, one beat (README › Running on several machines)
+# ------------------------------------------------------------------------------
+# /readyz (ipcity.health) counts a Celery worker as there when one wrote its heartbeat (every 30 s) within this many
+# seconds; 0: not asked (a load balancer that should keep a web node in service while the workers are down).
+READYZ_WORKER_WITHIN_SECONDS = int(os.environ.get("READYZ_WORKER_WITHIN_SECONDS", "180"))
+# Who may read /metrics (ipcity.metrics): addresses or networks, comma-separated; others get 403. Default: this
+# machine only. Behind nginx also set TRUSTED_PROXY_COUNT, else every request arrives from nginx and is refused.
+METRICS_ALLOWED_IPS = [
+    a.strip() for a in os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",") if a.strip()
+]
+# PostgreSQL's queries counted and timed for /metrics: django-prometheus's wrapper of the same backend. The embedded
+# SQLite (one machine, `make run`) keeps Django's own: pytest-django knows SQLite by that engine's name.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+# `celery beat` may run on every worker machine: one of them sends the schedule, the others wait to take over
+# (ipcity.beat: a lock in the broker's Redis). Without REDIS_URL there is no beat to run (jobs run in-process).
+CELERY_BEAT_SCHEDULER = "ipcity.beat:SingleBeatScheduler"

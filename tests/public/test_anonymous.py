@@ -19,6 +19,9 @@ OPEN = {
     "public:plan": "a published plan's public page",
     "login": "the sign-in page",
     "set_language": "one's own language (kept in the session or a cookie)",
+    "healthz": "the load balancer's liveness probe: reads nothing (ipcity.health)",
+    "readyz": "the load balancer's readiness probe: which services answer, no data (ipcity.health)",
+    "metrics": "Prometheus's, from METRICS_ALLOWED_IPS only (the test client's loopback): counts (ipcity.metrics)",
 }
 # Answers that keep the page closed: off to sign in, refused, or a method the page does not take.
 CLOSED = {401, 403, 405}
