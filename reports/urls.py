@@ -54,6 +54,7 @@ urlpatterns = [
     path("documents/new/", documents.document_new, name="document_new"),
     path("documents/<int:pk>/status/", documents.document_status, name="document_status"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/table/", documents.document_table_download, name="document_table_download"),
     path("instructions/", instructions.instruction_list, name="instruction_list"),
     path("instructions/new/<str:kind>/<int:pk>/", instructions.instruction_new, name="instruction_new"),
     path("alerts/", alerts.alert_list, name="alert_list"),

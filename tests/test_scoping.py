@@ -13,6 +13,7 @@ from django.urls.resolvers import RoutePattern
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.views import APIView
 
+from ipcity.health import PROBES
 from reports.models import (
     Alert,
     Document,
@@ -83,6 +84,8 @@ def all_patterns(resolvers=None, namespace=""):
         elif isinstance(entry, URLPattern):
             if is_api_endpoint(entry):
                 continue  # the REST API (/api/): tests/api/test_api_scoping.py walks it as each role
+            if not namespace and entry.name in PROBES:
+                continue  # /healthz, /readyz, /metrics: no page, open to probes (tests/ops/test_health.py)
             yield Page(name=namespace + entry.name, pattern=entry.pattern)
 
 
@@ -134,6 +137,7 @@ def jingyang_data(plan, jingyang, office_user):
             "tasks:plan_draft": draft.pk,
             "reports:document_status": evaluation.pk,
             "reports:document_download": evaluation.pk,
+            "reports:document_table_download": evaluation.pk,
             "reports:indicator_progress": indicator(plan, "1.1").pk,
             "reports:indicator_detail": indicator(plan, "1.1").pk,
             "reports:task_detail": task(plan, "二(一)2").pk,
@@ -364,6 +368,7 @@ OFFICE_ONLY = {
     "reports:document_new",
     "reports:document_status",  # of the evaluation, the office's and leaders'
     "reports:document_download",
+    "reports:document_table_download",
     "reports:instruction_new",
     "reports:audit_log",
     "units:account_list",

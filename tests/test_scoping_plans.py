@@ -44,6 +44,7 @@ def data_for(shown: WorkPlan, code: str) -> dict:
             "tasks:plan_draft": 999_999,
             "reports:document_status": 999_999,
             "reports:document_download": 999_999,
+            "reports:document_table_download": 999_999,
             "units:privilege_decide": 999_999,
         },
         "token": "none",

@@ -1,10 +1,26 @@
 """The end-of-plan evaluation as Word (.docx, editable) and Excel (.xlsx: one sheet each for indicators, tasks and
-units, numbers kept as numbers, text escaped so no cell runs as a formula)."""
+units, numbers kept as numbers, text escaped so no cell runs as a formula), and each sheet of a stored workbook read
+back for its CSV and JSON downloads (`evaluation_tables`). The JSON keys (?table=):
 
+- indicators (指标): code, name, area_or_task, kind, uom, target, value, completion_rate, verdict
+- tasks (任务): code, title, units, done_units, in_progress_units, delayed_units, not_started_units, missing_units,
+  completion
+- units (单位): unit, owed, reported, on_time, late, missing, returned, delayed_tasks, completeness, timeliness,
+  indicators_reported, indicators_met
+
+Rates are fractions (0.968 is 96.8%), as the .xlsx holds them under its percentage format."""
+
+import io
+from collections.abc import Iterable, Sequence
+
+import openpyxl
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from reports.documents import word
 from reports.documents.evaluation import NO_UNITS, VERDICTS, Evaluation
+from reports.models import Document
 from reports.xlsx import Formatted, Sheet, xlsx_book
 from targets.display import figure_display, fmt, percent_text
 from targets.periods import portal_today
@@ -116,11 +132,63 @@ def evaluation_docx(evaluation: Evaluation) -> bytes:
     return word.to_bytes(document)
 
 
+# The workbook's three tables: each one's ?table= name (for CSV and JSON), its sheet and its columns, a JSON key
+# (English snake_case, as the dashboards' downloads) and the Chinese header. Rates are fractions (0.968 is 96.8%).
+Column = tuple[str, str]
+INDICATOR_COLUMNS: tuple[Column, ...] = (
+    ("code", "编号"),
+    ("name", "指标"),
+    ("area_or_task", "领域/任务"),
+    ("kind", "类型"),
+    ("uom", "计量单位"),
+    ("target", "目标"),
+    ("value", "最终值"),
+    ("completion_rate", "完成率"),
+    ("verdict", "结论"),
+)
+TASK_COLUMNS: tuple[Column, ...] = (
+    ("code", "编号"),
+    ("title", "任务"),
+    ("units", "责任单位"),
+    ("done_units", "已完成单位数"),
+    ("in_progress_units", "推进中"),
+    ("delayed_units", "滞后"),
+    ("not_started_units", "未启动"),
+    ("missing_units", "未报"),
+    ("completion", "完成情况"),
+)
+UNIT_COLUMNS: tuple[Column, ...] = (
+    ("unit", "单位"),
+    ("owed", "应报"),
+    ("reported", "已报"),
+    ("on_time", "按时"),
+    ("late", "逾期"),
+    ("missing", "未报"),
+    ("returned", "退回次数"),
+    ("delayed_tasks", "滞后任务"),
+    ("completeness", "完成率"),
+    ("timeliness", "按时率"),
+    ("indicators_reported", "报送指标数"),
+    ("indicators_met", "达成指标数"),
+)
+EVALUATION_TABLES: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
+    ("indicators", "指标", INDICATOR_COLUMNS),
+    ("tasks", "任务", TASK_COLUMNS),
+    ("units", "单位", UNIT_COLUMNS),
+)
+
+
+def _sheet(name: str, rows: Iterable[Sequence]) -> Sheet:
+    _name, title, columns = next(table for table in EVALUATION_TABLES if table[0] == name)
+    return Sheet(
+        title=title, name=name, keys=[k for k, _h in columns], headers=[h for _k, h in columns], rows=rows
+    )
+
+
 def evaluation_xlsx(evaluation: Evaluation) -> bytes:
-    """Three sheets (指标, 任务, 单位) through reports.exports: numbers stay numbers, rates read as percentages."""
-    indicators = Sheet(
-        "指标",
-        ["编号", "指标", "领域/任务", "类型", "计量单位", "目标", "最终值", "完成率", "结论"],
+    """Three sheets (指标, 任务, 单位) through reports.xlsx: numbers stay numbers, rates read as percentages."""
+    indicators = _sheet(
+        "indicators",
         [
             (
                 item.indicator.code,
@@ -136,9 +204,8 @@ def evaluation_xlsx(evaluation: Evaluation) -> bytes:
             for item in evaluation.indicators
         ],
     )
-    tasks = Sheet(
-        "任务",
-        ["编号", "任务", "责任单位", "已完成单位数", "推进中", "滞后", "未启动", "未报", "完成情况"],
+    tasks = _sheet(
+        "tasks",
         [
             (
                 t.task.code,
@@ -154,22 +221,8 @@ def evaluation_xlsx(evaluation: Evaluation) -> bytes:
             for t in evaluation.tasks
         ],
     )
-    units = Sheet(
-        "单位",
-        [
-            "单位",
-            "应报",
-            "已报",
-            "按时",
-            "逾期",
-            "未报",
-            "退回次数",
-            "滞后任务",
-            "完成率",
-            "按时率",
-            "报送指标数",
-            "达成指标数",
-        ],
+    units = _sheet(
+        "units",
         [
             (
                 row.unit.name,
@@ -189,3 +242,48 @@ def evaluation_xlsx(evaluation: Evaluation) -> bytes:
         ],
     )
     return xlsx_book(sheets=[indicators, tasks, units])
+
+
+# A workbook written before a change of its columns: its tables cannot be named as the current keys name them.
+_STALE_WORKBOOK = gettext_lazy(
+    "这份评估工作簿是旧版格式，无法下载为 CSV 或 JSON：请重新生成实施情况评估（Excel）"
+)
+
+
+def evaluation_tables(content: bytes) -> list[Sheet]:
+    """The three tables of a stored evaluation workbook, read back cell by cell (the document is a snapshot: its CSV
+    and JSON hold what its .xlsx holds, never a recomputed evaluation), each under its ?table= name and JSON keys.
+    Raises ValidationError when the workbook lacks one of the sheets or has a column this version does not know."""
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        sheets = []
+        for name, title, columns in EVALUATION_TABLES:
+            keys = {header: key for key, header in columns}
+            if title not in book.sheetnames:
+                raise ValidationError(_STALE_WORKBOOK)
+            rows = book[title].iter_rows(values_only=True)
+            headers = list(next(rows, ()))
+            if not headers or any(header not in keys for header in headers):
+                raise ValidationError(_STALE_WORKBOOK)
+            width = len(headers)
+            body = [list(row[:width]) + [None] * (width - len(row)) for row in rows]
+            sheets.append(
+                Sheet(title=title, name=name, keys=[keys[h] for h in headers], headers=headers, rows=body)
+            )
+        return sheets
+    finally:
+        book.close()
+
+
+def evaluation_document_tables(*, document: Document) -> list[Sheet]:
+    """The tables of a generated 实施情况评估（Excel） as its stored file holds them (`evaluation_tables`). Raises
+    ValidationError, saying what to do, for another kind of document, one not yet written, or a file no longer
+    stored."""
+    if document.kind != Document.Kind.EVALUATION_XLSX:
+        raise ValidationError(gettext("只有实施情况评估（Excel）的表格可以下载为 CSV 或 JSON"))
+    if document.state != Document.State.DONE or not document.file:
+        raise ValidationError(gettext("这份评估还没有生成完，请稍后再下载"))
+    if not document.file.storage.exists(document.file.name):
+        raise ValidationError(gettext("文件已不在存储中，请重新生成实施情况评估（Excel）"))
+    with document.file.open("rb") as handle:
+        return evaluation_tables(handle.read())
