@@ -8,6 +8,7 @@ a process group of its own, which is what it stops.
 import contextlib
 import gzip
 import http.client
+import itertools
 import math
 import os
 import re
@@ -109,8 +110,8 @@ def scratch_database(name: str, *, keep: bool = False) -> Iterator[str]:
 
 
 def redis_url(db: int) -> str:
-    if db not in (6, 7):
-        raise ValueError("ops scripts use Redis databases 6 and 7 only")
+    if db not in (5, 6, 7):
+        raise ValueError("ops scripts use Redis databases 5, 6 and 7 only")
     return f"{REDIS}/{db}"
 
 
@@ -194,10 +195,16 @@ def accounts_create(*, prefix: str, role: str, units: list, count: int) -> list[
 # ------------------------------------------------------------------------------
 # Processes: gunicorn and Celery workers, each in a process group of its own
 # ------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(ports: range | None = None) -> int:
+    """A loopback port nothing listens on: the first free one of `ports`, or any the system gives."""
+    for port in ports or (0,):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    fail(f"no free loopback port in {ports.start}-{ports.stop - 1}")
 
 
 def process_stop(process: subprocess.Popen, *, grace: float = 15) -> None:
@@ -229,11 +236,14 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *, name: str, workers: int = 5, threads: int = 1) -> Iterator[Server]:
-    """Serve ipcity.wsgi with gunicorn on a free port until the block ends; fail if it does not come up."""
+def gunicorn(
+    env: dict[str, str], *, name: str, workers: int = 5, threads: int = 1, ports: range | None = None
+) -> Iterator[Server]:
+    """Serve ipcity.wsgi with gunicorn on a free port (of `ports` if given) until the block ends; fail if it does
+    not come up."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}-gunicorn.log"
-    port = free_port()
+    port = free_port(ports)
     command = [
         str(BIN / "gunicorn"),
         "ipcity.wsgi:application",
@@ -345,6 +355,7 @@ class Response:
     headers: http.client.HTTPMessage
     body: str
     seconds: float
+    content: bytes = b""  # the body's bytes (gunzipped), for files compared byte for byte
 
     @property
     def location(self) -> str:
@@ -407,7 +418,11 @@ class Browser:
         finally:
             connection.close()
         response = Response(
-            raw.status, raw.headers, payload.decode("utf-8", errors="replace"), time.perf_counter() - started
+            raw.status,
+            raw.headers,
+            payload.decode("utf-8", errors="replace"),
+            time.perf_counter() - started,
+            payload,
         )
         for header in raw.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
@@ -443,6 +458,31 @@ class Browser:
         )
         if response.status != 302 or "sessionid" not in self.cookies:
             fail(f"{username} could not sign in: HTTP {response.status} {response.body[:300]!r}")
+
+
+class Balancer:
+    """One person's browser behind a round-robin load balancer over several nodes: each request goes to the next
+    node in the turn of every browser's requests (one balancer in front of them all); a node refusing the connection
+    (nothing was sent: a node down) is skipped for the next, as a balancer fails over. `via[n]` is the same browser
+    (the same cookies) sent to node n only; `node` is the one that answered last."""
+
+    turns = itertools.count()  # shared by every Balancer; next() on it is atomic, so threads may share it
+
+    def __init__(self, nodes: list[str]) -> None:
+        self.via = [Browser(node) for node in nodes]
+        for browser in self.via[1:]:
+            browser.cookies = self.via[0].cookies
+        self.node, self.failovers = 0, 0
+
+    def request(self, method: str, path: str, data: list[tuple[str, str]] | None = None) -> Response:
+        first = next(Balancer.turns)
+        for step in range(len(self.via)):
+            self.node = (first + step) % len(self.via)
+            try:
+                return self.via[self.node].request(method, path, data)
+            except ConnectionRefusedError:
+                self.failovers += 1
+        raise ConnectionRefusedError(f"no node accepts a connection for {method} {path}")
 
 
 @dataclass
