@@ -34,8 +34,9 @@ run: demo-data
 
 # On the embedded default the suite runs on two cores; with a real worker (REDIS_URL) it runs in one process, as the
 # worker reads and writes the one test database, unless a worker serves each test process (.ci/run: REDIS_URL_GW0/_GW1
-# and PYTEST_ARGS="-n 2").
-PYTEST_ARGS ?= $(if $(REDIS_URL),,-n 2)
+# and PYTEST_ARGS="-n 2 --dist loadgroup"). --dist loadgroup keeps the tests on the demo data (tests/reports/demo/)
+# on one process, one after another, so the data is generated once (the scheduler in tests/conftest.py).
+PYTEST_ARGS ?= $(if $(REDIS_URL),,-n 2 --dist loadgroup)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -95,6 +95,22 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: bool(commits & set(getattr(item, "fixturenames", ()))))
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With `-n 2 --dist loadgroup` (make test), the tests on the demo data (tests/reports/demo/) go to one process
+    as one unit of work, run one after another, so the package generates the data once. Grouped by path here:
+    pytest-xdist 3.8's own grouping by xdist_group marks has no effect on pytest 9.2 (pytest-xdist issue 1386)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class DemoGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "demo" if nodeid.startswith("tests/reports/demo/") else super()._split_scope(nodeid)
+
+    return DemoGroupScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the Deyang plan once; each test's transaction rolls back to it."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from reports.figures.tallies import tallies, tally_count
+from reports.figures.tallies import tallies
 from reports.models import ReportingTally
 from reports.workflow.drafts import figure_save
 from reports.workflow.services import item_return, item_submit
@@ -32,19 +32,6 @@ def draft(office, plan, code: str, quarter: str, unit_code: str = "jingyang"):
 def held(plan, quarter: str, unit_code: str = "jingyang") -> tuple[int, int, int]:
     row = ReportingTally.objects.get(unit__code=unit_code, period=period(plan, quarter))
     return row.on_time, row.late, row.returned
-
-
-def test_the_demo_datas_tallies_equal_a_count_over_its_items(demo_plan):
-    periods = list(demo_plan.periods.select_related("plan"))
-    stored = {
-        (unit_id, period_id): (on_time, late, returned)
-        for unit_id, period_id, on_time, late, returned in ReportingTally.objects.values_list(
-            "unit_id", "period_id", "on_time", "late", "returned"
-        )
-    }
-    counted = tally_count(periods=periods)
-    assert stored == counted and sum(late for _, late, _ in counted.values()) > 0
-    assert sum(returned for _, _, returned in counted.values()) > 0
 
 
 def test_a_first_submission_by_the_due_day_counts_on_time_once(plan, office_user, settings):

@@ -1,21 +1,16 @@
 """Demo data: every quarter filled through the services, dated, deterministic, and written once.
 
-Generating takes about 20 seconds on SQLite (3,800 items, each saved, submitted and reviewed through the
-services), so the module generates once: the data lives in a transaction opened for the module, each test runs
-in a savepoint inside it (pytest-django's per-test atomic nests), and the module's transaction is rolled back
-after its last test. Only the determinism test generates a second time.
+The data is the package's (tests/reports/demo/conftest.py): generated once for all its tests. Only the
+determinism test generates a second time, inside its own transaction.
 """
 
 import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.test.utils import override_settings
+from django.core.management import call_command
 from django.utils import timezone
 
-from reports.demo.services import demo_data_generate
 from reports.demo.values import DEMO
 from reports.figures.rollup import rollup_rebuild_plan
 from reports.figures.selectors import plan_standings
@@ -45,29 +40,15 @@ def _values(plan: WorkPlan) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo data, generated once for the module and rolled back after its last test."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        if not WorkPlan.objects.exists():
-            call_command("load_plan", stdout=io.StringIO())
-        plan = WorkPlan.objects.get()
-        with override_settings(DEMO_MODE=True, MEDIA_ROOT=tmp_path_factory.mktemp("media")):
-            counts = demo_data_generate(plan=plan)
-        yield {"counts": counts, "values": _values(plan)}
-        transaction.set_rollback(True)
+def demo(demo_data) -> dict:
+    """The package's demo data: what the generation counted, and its values as generated (read before any test of
+    the module, each of which rolls its changes back)."""
+    return {"counts": demo_data["counts"], "values": _values(demo_data["plan"])}
 
 
 @pytest.fixture
 def periods(plan) -> list:
     return list(plan.periods.select_related("plan").order_by("year", "quarter"))
-
-
-def test_the_command_refuses_outside_demo_mode(plan, settings):
-    settings.DEMO_MODE = False
-    before = Submission.objects.count()
-    with pytest.raises(CommandError, match="演示模式"):
-        call_command("demo_data", stdout=io.StringIO())
-    assert Submission.objects.count() == before
 
 
 def test_every_obligation_before_the_last_quarter_is_approved(demo, plan, periods):
