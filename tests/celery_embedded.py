@@ -5,20 +5,11 @@ which must not receive these test jobs."""
 import contextlib
 from collections.abc import Iterator
 
-import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from celery.signals import setup_logging
-from django.conf import settings
 
 from ipcity.celery import app as portal_app
-
-# With a real broker (.ci/run's second pass), tests/conftest.py's jobs_done waits for every job a test published, on
-# the portal's result backend: these jobs, published to a throwaway broker (or never run), would hold it 3 minutes each.
-own_broker_only = pytest.mark.skipif(
-    bool(settings.REDIS_URL),
-    reason="publishes jobs to a broker of its own, which jobs_done (tests/conftest.py) would wait for: eager pass only",
-)
 
 
 def throwaway_app(name: str) -> Celery:

@@ -20,7 +20,7 @@ from django.conf import settings
 
 from ipcity.beat import SingleBeatScheduler
 from ipcity.celery import app as portal_app
-from tests.celery_embedded import own_broker_only
+from tests.markers import own_broker_only
 
 ZONE = ZoneInfo("Asia/Shanghai")
 LOCK_TTL = 1.0  # seconds: the test waits this long for a stopped holder's lock to expire

@@ -14,7 +14,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from ipcity.requestid import RequestIdFilter, RequestIdMiddleware, request_id_current
-from tests.celery_embedded import embedded_worker, own_broker_only, throwaway_app
+from tests.celery_embedded import embedded_worker, throwaway_app
+from tests.markers import own_broker_only
 
 
 class Lines(logging.Handler):

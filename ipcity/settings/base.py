@@ -389,83 +389,11 @@ if os.environ.get("AUDIT_SYSLOG_ADDRESS"):
     }
 
 
-# The REST API (api/, issue 19). Each view names its own permissions and scoping; these are the defaults.
-# Sign-in: the user's token (api.authentication, made on the 接口令牌 page) or the portal's session (its writes need the
-# CSRF token). Never HTTP Basic: a password sent by a program would skip the second factor and the sign-in lockout.
-# Every endpoint refuses the 三员 roles as the pages do (api.permissions.OpensLikeThePages).
-# Throttling counts in the default cache (per process unless CACHES names a shared one): 120 requests a minute per
-# user (a province's quarter of figures is ~50 pages of 500); anonymous requests are refused (401) before any
-# throttle is counted, so the anonymous rate only guards an endpoint opened to them later.
-REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
-    "PAGE_SIZE": 100,
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.OpensLikeThePages"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "20/minute", "user": "120/minute"},
-    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
-    "COERCE_DECIMAL_TO_STRING": True,
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "知识产权强市建设工作平台 API",
-    "VERSION": "1.0.0",
-    "DESCRIPTION": (
-        "读取工作方案（目标领域、指标、任务、单位）、各季度指标进展、指标数据和任务进展报告；"
-        "为本单位保存和提交指标数据、任务进展报告（与填报表相同的校验、流程和审计日志）。"
-        "数据范围与平台页面相同：填报员只看到本单位的数据，领导小组办公室和领导看到全部，"
-        "系统管理员和安全审计员不处理填报数据（三员分立），接口一律拒绝。\n\n"
-        "**认证**：在平台“修改密码”页进入“接口令牌”，创建令牌（只显示一次，请立即保存），"
-        "请求时加请求头 `Authorization: Token <令牌>`（或 `Bearer <令牌>`）；在本页点击 Authorize 填入令牌，"
-        "或直接使用当前登录状态试用（写入时自动带上 CSRF 令牌）。令牌一年后到期，可随时撤销；账号停用后令牌随之失效。\n\n"
-        "**写入**：带上读取时的 `version`（新建填 0）；他人已修改则返回 409，什么也不保存。"
-        '办公室为其他单位填报（代填）须填写 `proxy_reason`。数字请写成字符串，如 `"3.25"`。\n\n'
-        "**分页与限流**：列表按页返回（`page`，`page_size` 最多 500，默认 100）；每个账号每分钟最多 120 次请求，"
-        "超过返回 429。`?plan=` 选择工作方案，不填为账号默认的方案（与平台页面相同）。"
-    ),
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {
-        "ItemStatusEnum": "reports.models.Status",
-        "PlanStatusEnum": "targets.models.WorkPlan.Status",
-    },
-    "SWAGGER_UI_DIST": "SIDECAR",  # served from static files: the users' network may have no internet
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "defaultModelsExpandDepth": 0},
-    "REDOC_DIST": "SIDECAR",
-}
+# The REST API (api/): REST_FRAMEWORK and SPECTACULAR_SETTINGS.
+from .api import *  # noqa: E402, F403
 
-# ------------------------------------------------------------------------------
-# Notification channels (reports/alerts/delivery.py): 企业微信/钉钉 group robots and SMS besides e-mail
-# ------------------------------------------------------------------------------
-# The address users open the portal at: the link back to the item in a robot's message or an SMS.
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
-# Fernet key(s) the webhook addresses and 钉钉 secrets are encrypted with, comma-separated, the first encrypts (a new
-# one first, the old after it, rotates keys). Empty: a key derived from SECRET_KEY, so changing SECRET_KEY then
-# means typing the webhooks again. Make a key with:
-#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
-NOTIFY_ENCRYPTION_KEY = os.environ.get("NOTIFY_ENCRYPTION_KEY", "")
-# The SMS provider: a subclass of reports.alerts.transports.SmsGateway. The default only writes the message to the log.
-NOTIFY_SMS_GATEWAY = os.environ.get("NOTIFY_SMS_GATEWAY", "reports.alerts.transports.LoggingSmsGateway")
-# The hosts a group robot's webhook may name: 企业微信's and 钉钉's, plus a privately deployed one's where the government
-# runs its own (NOTIFY_WEBHOOK_HOSTS=im.example.gov.cn,…, added to these). No other: the server posts to the address.
-NOTIFY_WEBHOOK_HOSTS = [
-    "qyapi.weixin.qq.com",
-    "oapi.dingtalk.com",
-    *[h.strip() for h in os.environ.get("NOTIFY_WEBHOOK_HOSTS", "").split(",") if h.strip()],
-]
-NOTIFY_TIMEOUT_SECONDS = 5  # per request to a robot
-NOTIFY_MAX_ATTEMPTS = 6  # then the delivery is marked failed (管理后台 › 通知发送记录)
-NOTIFY_RETRY_SECONDS = 120  # the wait after the first failure, doubled after each (2, 4, 8, 16, 32 minutes)
+# Notification channels: PORTAL_BASE_URL and NOTIFY_* (ipcity/settings/notifications.py).
+from .notifications import *  # noqa: E402, F403
 
 # ------------------------------------------------------------------------------
 # Cache: the public page (公开, public.selectors) keeps its rendered page here. With REDIS_URL one cache shared by every
