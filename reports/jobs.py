@@ -16,7 +16,7 @@ from reports.figures.rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 from reports.workflow.excel.pending import pending_imports_clean
 from reports.workflow.plans import plans_end_due
 from reports.workflow.rules import quality_check
-from targets.models import Indicator, WorkPlan
+from targets.models import Indicator, Period, WorkPlan
 from targets.periods import portal_today
 from units.audit import audit_chain_check
 
@@ -60,10 +60,14 @@ def plans_end_due_all() -> list[int]:
 
 
 @job
-def rollup_indicator(indicator_id: int) -> int:
-    """Rebuild one indicator's rollup (queued after an approval or a reopen commits). Returns rows written."""
-    indicator = Indicator.objects.filter(pk=indicator_id).first()
-    return rollup_rebuild_indicator(indicator=indicator) if indicator else 0
+def rollup_indicator(indicator_id: int, period_id: int | None = None) -> int:
+    """Rebuild one indicator's rollup, of the quarter given (queued after an approval or a reopen of one of its
+    figures commits) or of all. Returns rows written."""
+    indicator = Indicator.objects.select_related("plan").filter(pk=indicator_id).first()
+    if indicator is None:
+        return 0
+    period = Period.objects.filter(pk=period_id, plan=indicator.plan_id).first() if period_id else None
+    return rollup_rebuild_indicator(indicator=indicator, period=period)
 
 
 @job

@@ -11,9 +11,9 @@ from importlib import import_module
 from django.db import transaction
 
 
-def rollup_after_commit(indicator_id: int) -> None:
-    """Rebuild an indicator's rollup (an approval adds a figure to it, a reopen takes one out)."""
-    _after_commit("rollup_indicator", indicator_id)
+def rollup_after_commit(indicator_id: int, period_id: int) -> None:
+    """Rebuild an indicator's rollup of one quarter (an approval adds a figure to it, a reopen takes one out)."""
+    _after_commit("rollup_indicator", indicator_id, period_id)
 
 
 def alerts_refresh_after_commit(plan_id: int) -> None:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.backends.utils import format_number
 from django.db.models import Count, Max, Min
 
+from reports.figures.bulk import rows_update
 from reports.figures.selectors import city_rows, indicator_progress, indicators_for_standings, standing_inputs
 from reports.figures.tallies import tally_rebuild
 from reports.models import Standing
@@ -121,11 +122,10 @@ def standings_write(
         if row is None:
             create.append(standing)
         elif row[1] != _as_held(standing):
-            standing.pk = row[0]
-            update.append(standing)
+            update.append((row[0], *(getattr(standing, name) for name in COMPARED)))
     Standing.objects.filter(pk__in=stale).delete()
     Standing.objects.bulk_create(create, batch_size=2000)
-    Standing.objects.bulk_update(update, COMPARED, batch_size=500)
+    rows_update(Standing, update, list(COMPARED))
     return len(stale) + len(create) + len(update)
 
 

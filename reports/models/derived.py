@@ -28,6 +28,9 @@ class Rollup(models.Model):
         default=0
     )  # figures counted at their withdrawn approval (unit row: 0 or 1)
     computed_at = models.DateTimeField(auto_now=True)
+    # A city row's: what its quarter's unit rows and the aggregation rule were when it was computed
+    # (reports.figures.rollup): a rebuild skips the quarters whose fingerprint has not changed. Empty on unit rows.
+    fingerprint = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("汇总值")

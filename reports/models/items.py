@@ -161,6 +161,11 @@ class Submission(ReportItem):
             models.Index(
                 fields=["submitted_at", "id"], condition=Q(status="submitted"), name="figure_review_queue"
             ),
+            # The rollup's figures withdrawn from approval (reports.figures.rollup_sql.wanted_sql): among the few not
+            # approved, not the million approved.
+            models.Index(
+                fields=["indicator", "unit"], condition=~Q(status="approved"), name="figure_not_approved"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "unit", "period"], name="one_figure_per_obligation"),

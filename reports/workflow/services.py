@@ -219,7 +219,7 @@ def _check_reviewer(user: User) -> None:
 
 def _rollup(item: ReportItem) -> None:
     if isinstance(item, Submission):
-        rollup_after_commit(item.indicator_id)
+        rollup_after_commit(item.indicator_id, item.period_id)
 
 
 @transaction.atomic

@@ -12,15 +12,15 @@ def test_a_job_asked_for_twice_in_one_transaction_is_queued_once_per_argument(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks() as queued:
-        rollup_after_commit(1)
-        rollup_after_commit(1)
-        rollup_after_commit(2)
+        rollup_after_commit(1, 7)
+        rollup_after_commit(1, 7)
+        rollup_after_commit(2, 7)
         alerts_refresh_after_commit(5)
         alerts_refresh_after_commit(5)
         document_after_commit(9)
     assert [job.job for job in queued] == [
-        ("rollup_indicator", (1,)),
-        ("rollup_indicator", (2,)),
+        ("rollup_indicator", (1, 7)),
+        ("rollup_indicator", (2, 7)),
         ("alerts_refresh_plan", (5,)),
         ("document_generate", (9,)),
     ]
@@ -32,9 +32,9 @@ def test_a_job_already_sent_is_queued_again_by_a_later_change(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr("reports.jobs.rollup_indicator.delay", sent.append)
+    monkeypatch.setattr("reports.jobs.rollup_indicator.delay", lambda *args: sent.append(args))
     with django_capture_on_commit_callbacks(execute=True):
-        rollup_after_commit(3)
+        rollup_after_commit(3, 7)
     with django_capture_on_commit_callbacks(execute=True):
-        rollup_after_commit(3)
-    assert sent == [3, 3]
+        rollup_after_commit(3, 7)
+    assert sent == [(3, 7), (3, 7)]

@@ -10,13 +10,20 @@ from targets.models import WorkPlan
 class Command(BaseCommand):
     help = "按审核通过的数据重建各指标的季度汇总值（与每晚的任务相同）；重复运行不会改变结果。"
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--verify",
+            action="store_true",
+            help="逐条核对每个汇总值（不跳过数据未变的季度）：用于数据库中的汇总值被直接改动之后。",
+        )
+
     def handle(self, *args, **options) -> None:
         plans = WorkPlan.objects.filter(status=WorkPlan.Status.ACTIVE)
         if not plans.exists():
             self.stdout.write("没有开放填报的工作方案，未汇总。")
             return
         for plan in plans:
-            written = rollup_rebuild_plan(plan=plan)
+            written = rollup_rebuild_plan(plan=plan, verify=options["verify"])
             # Said in the plan's terms (indicators, quarters, approved figures): "0 rows written" read as a failure
             # after `make run`, whose approvals have already brought every rollup up to date.
             scope = f"{plan.indicators.count()}项指标、{plan.periods.count()}个季度"
