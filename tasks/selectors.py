@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from targets.models import AreaResponsibility, GoalArea, Indicator, WorkPlan
@@ -262,15 +262,19 @@ class Readiness:
         return [*self.blocking, *self.missing]
 
 
-def plan_readiness(*, plan: WorkPlan) -> Readiness:
+def plan_readiness(
+    *, plan: WorkPlan, owing: set[int] | None = None, has_periods: bool | None = None
+) -> Readiness:
     """What the plan text leaves open and the office must complete: baselines, who reports each indicator, the
-    units' reporters, the units and groups the text named, and quarters whose due date has already passed."""
+    units' reporters, the units and groups the text named, and quarters whose due date has already passed. A page
+    that has already counted the units owing something (`owing`) or read the quarters (`has_periods`) passes them."""
     blocking, missing = [], []
     # One query for both indicator problems: a relative target without its baseline, no unit to report it.
+    reporters = Indicator.reporting_units.through.objects.filter(indicator_id=OuterRef("pk"))
     incomplete = list(
         Indicator.objects.filter(plan=plan)
-        .annotate(reporters=Count("reporting_units"))
-        .filter(Q(kind=Indicator.Kind.RELATIVE, baseline_value__isnull=True) | Q(reporters=0))
+        .annotate(reported=Exists(reporters))
+        .filter(Q(kind=Indicator.Kind.RELATIVE, baseline_value__isnull=True) | Q(reported=False))
     )
     for indicator in incomplete:
         if indicator.kind == Indicator.Kind.RELATIVE and indicator.baseline_value is None:
@@ -279,7 +283,7 @@ def plan_readiness(*, plan: WorkPlan) -> Readiness:
                 _("指标 %(code)s %(name)s：目标相对基线，需填写基线值（%(when)s）")
                 % {"code": indicator.code, "name": indicator.name, "when": when}
             )
-    unreported = [i.code for i in incomplete if not i.reporters]
+    unreported = [i.code for i in incomplete if not i.reported]
     if unreported:
         blocking.append(
             _(
@@ -288,7 +292,7 @@ def plan_readiness(*, plan: WorkPlan) -> Readiness:
             )
             % {"n": len(unreported), "codes": "、".join(unreported)}
         )
-    if not plan.periods.exists():
+    if not (plan.periods.exists() if has_periods is None else has_periods):
         blocking.append(_("方案没有报送季度，请核对工作期"))
     for task in Task.objects.filter(plan=plan, responsibilities__isnull=True).select_related("section"):
         missing.append(_("%(code)s %(title)s：方案未写明责任单位") % {"code": task.code, "title": task.title})
@@ -296,27 +300,25 @@ def plan_readiness(*, plan: WorkPlan) -> Readiness:
         missing.append(_("单位组“%(name)s”没有成员") % {"name": group.name})
     for unit in Unit.objects.filter(needs_review=True):
         missing.append(_("单位“%(name)s”是从方案文本识别出的新单位，需确认") % {"name": unit.name})
-    missing += _units_without_reporters(plan)
+    missing += _units_without_reporters(plan, owing)
     if plan.status == WorkPlan.Status.DRAFT:  # once open, past quarters are the alerts' business
         missing += _quarters_already_due(plan)
     return Readiness(blocking=blocking, missing=missing)
 
 
-def _units_without_reporters(plan: WorkPlan) -> list[str]:
-    """Units that owe figures or task reports in this plan but have no active reporter account."""
-    owing = set(
-        Indicator.reporting_units.through.objects.filter(indicator__plan=plan).values_list(
-            "unit_id", flat=True
+def _units_without_reporters(plan: WorkPlan, owing: set[int] | None) -> list[str]:
+    """Units that owe figures or task reports in this plan (`owing`, else counted here) but have no active reporter
+    account."""
+    if owing is None:
+        owing = set(
+            Indicator.reporting_units.through.objects.filter(indicator__plan=plan).values_list(
+                "unit_id", flat=True
+            )
         )
-    )
-    for unit_ids in units_by_task(plan=plan).values():
-        owing |= unit_ids
-    staffed = set(
-        User.objects.filter(role=User.Role.REPORTER, is_active=True, unit_id__in=owing).values_list(
-            "unit_id", flat=True
-        )
-    )
-    names = list(Unit.objects.filter(pk__in=owing - staffed).values_list("name", flat=True))
+        for unit_ids in units_by_task(plan=plan).values():
+            owing |= unit_ids
+    reporter = User.objects.filter(role=User.Role.REPORTER, is_active=True, unit_id=OuterRef("pk"))
+    names = list(Unit.objects.filter(pk__in=owing).exclude(Exists(reporter)).values_list("name", flat=True))
     if not names:
         return []
     return [_("%(n)d个单位还没有填报员账号：%(names)s") % {"n": len(names), "names": "、".join(names)}]

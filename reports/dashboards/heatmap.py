@@ -88,17 +88,25 @@ class Heatmap:
 
 
 def reporting_heatmap(
-    *, plan: WorkPlan, units=None, periods: list[Period] | None = None, cells: bool = True
+    *,
+    plan: WorkPlan,
+    units=None,
+    periods: list[Period] | None = None,
+    cells: bool = True,
+    known: tuple[dict, dict] | None = None,
 ) -> Heatmap:
     """Units × quarters: how many of each unit's obligations were submitted on time, late, or not at all (only the
     given quarters when `periods` is set). From the stored tallies (reports.figures.tallies): a fixed number of queries.
-    `cells=False` (the league) leaves each unit's cells out and keeps only the rates and returns."""
+    `cells=False` (the league) leaves each unit's cells out and keeps only the rates and returns. `known`: the units'
+    obligation counts and the tallies, already read for at least these units and quarters (no query then)."""
     today = portal_today()
     periods = list(plan.periods.select_related("plan")) if periods is None else list(periods)
     every_unit = units is None
     units = list(Unit.objects.all() if every_unit else units)
-    owed = unit_obligation_counts(units=units, plan=plan)
-    counts = tallies(periods=periods, unit_ids=None if every_unit else [u.pk for u in units])
+    owed, counts = known or (
+        unit_obligation_counts(units=units, plan=plan),
+        tallies(periods=periods, unit_ids=None if every_unit else [u.pk for u in units]),
+    )
     # Per quarter, not per cell: its due date (worked out from the quarter's end) and whether it has passed.
     quarters = [(p.pk, p.code, p.due_date, p.due_date < today) for p in periods]
     period_rates = [Rates() for _ in periods]
@@ -152,12 +160,16 @@ def heatmap_view(*, plan: WorkPlan, periods: list[Period], period: Period, page:
     """The part of the heatmap one screen shows: up to HEATMAP_QUARTERS quarters ending with `period` (or the first
     ones when it is early in the plan), and the `page`-th HEATMAP_UNITS units. A unit's rates, and the city's, stay
     those of the whole plan so far. Cells are made only for what is shown."""
-    whole = reporting_heatmap(plan=plan, periods=periods, cells=False)
+    units = list(Unit.objects.all())
+    known = (unit_obligation_counts(units=units, plan=plan), tallies(periods=periods))  # read once for both parts
+    whole = reporting_heatmap(plan=plan, units=units, periods=periods, cells=False, known=known)
     index = next((i for i, p in enumerate(periods) if p.pk == period.pk), len(periods) - 1)
     start = max(0, index + 1 - HEATMAP_QUARTERS)
     end = min(len(periods), start + HEATMAP_QUARTERS)
     shown = Paginator(whole.rows, HEATMAP_UNITS).get_page(page)
-    part = reporting_heatmap(plan=plan, units=[unit for unit, _, _ in shown], periods=periods[start:end])
+    part = reporting_heatmap(
+        plan=plan, units=[unit for unit, _, _ in shown], periods=periods[start:end], known=known
+    )
     return HeatmapView(
         periods=periods[start:end],
         rows=[(unit, cells, rates) for (unit, cells, _), (_, _, rates) in zip(part.rows, shown, strict=True)],

@@ -74,15 +74,18 @@ def area_cards(*, plan: WorkPlan, standings: list[IndicatorStanding]) -> list[Ar
     return [*cards.values(), *([tasks_card] if tasks_card.total else [])]
 
 
-def quarter_rates(*, plan: WorkPlan, period: Period) -> Rates:
+def quarter_rates(*, plan: WorkPlan, period: Period, owed: dict[int, int] | None = None) -> Rates:
     """One quarter's completeness and timeliness over every unit that owes something: the heatmap's column for the
-    quarter, without reading the units themselves (the home page needs only these rates)."""
+    quarter, without reading the units themselves (the home page needs only these rates). `owed`: the plan's
+    unit_obligation_counts when the caller has them."""
     due = period.due_date
     is_due = due < portal_today()
     counts = tallies(periods=[period])
     rates = Rates()
-    for unit_id, owed in unit_obligation_counts(units=None, plan=plan).items():
-        if owed:
+    if owed is None:
+        owed = unit_obligation_counts(units=None, plan=plan)
+    for unit_id, items in owed.items():
+        if items:
             on_time, late, _returned = counts.get((unit_id, period.pk), NONE)
-            rates.add(Cell(owed=owed, on_time=on_time, late=late, due=due, is_due=is_due))
+            rates.add(Cell(owed=items, on_time=on_time, late=late, due=due, is_due=is_due))
     return rates

@@ -26,7 +26,7 @@ from reports.dashboards.task_board import task_board
 from reports.figures.selectors import plan_standings
 from reports.instructions.selectors import instruction_thread
 from reports.views.scope import period_or_404
-from reports.workflow.selectors import period_current
+from reports.workflow.selectors import period_current, unit_obligation_counts
 from targets.models import Indicator, Period, WorkPlan
 from tasks.plan_choice import plan_for, plan_show, plans_for
 from tasks.selectors import plan_readiness
@@ -51,11 +51,17 @@ def _scope(request: HttpRequest) -> tuple[WorkPlan, Period, list[Period]]:
     return plan, period_or_404(plan, code, periods), periods
 
 
+# The home page lists this many lagging indicators, the rest are one click away (the indicator table, red only): a
+# province's plan can have a hundred, which made the home page the slowest to draw.
+LAGGING_SHOWN = 20
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Office and leader home: the five goal areas, this quarter's reporting, what needs attention."""
     plan, period, periods = _scope(request)
     standings = plan_standings(plan=plan, period=period, periods=periods)
     lagging = [s for s in standings if s.progress.colour == "red"]
+    owed = unit_obligation_counts(units=None, plan=plan)  # read once for the rates and the readiness
     return render(
         request,
         "reports/dashboard.html",
@@ -64,9 +70,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "periods": periods,
             "cards": area_cards(plan=plan, standings=standings),
-            "quarter_rates": quarter_rates(plan=plan, period=period),
-            "lagging": lagging,
-            "problems": plan_readiness(plan=plan).problems if request.user.role == User.Role.OFFICE else [],
+            "quarter_rates": quarter_rates(plan=plan, period=period, owed=owed),
+            "lagging": lagging[:LAGGING_SHOWN],
+            "lagging_count": len(lagging),
+            "problems": (
+                plan_readiness(
+                    plan=plan, owing={pk for pk, n in owed.items() if n}, has_periods=bool(periods)
+                ).problems
+                if request.user.role == User.Role.OFFICE
+                else []
+            ),
             "todo": office_todo(user=request.user, plan=plan),
         },
     )
@@ -173,4 +186,6 @@ def league(request: HttpRequest) -> HttpResponse:
     )
     if export_format(request.GET):
         return export_response(league_export(rows=rows, period=period), params=request.GET)
-    return render(request, "reports/league.html", {"plan": plan, "period": period, "rows": rows})
+    return render(
+        request, "reports/league.html", {"plan": plan, "period": period, "periods": periods, "rows": rows}
+    )
