@@ -1,8 +1,8 @@
 """`make bench` (python -m bench): build the synthetic province in throwaway databases, measure, print a table and
 one closing line:
 
-    bench: rollup_ratio=R incr_ms=I dash_p95_ms=D dash_queries=Q import_ratio=M peak_mb=P page_kb=K api_p95_ms=A
-           api_queries=N
+    bench: rollup_ratio=R incr_ms=I dash_p95_ms=D dash_queries=Q sheet_p95_ms=S public_p95_ms=U import_ratio=M
+           csv_ratio=C peak_mb=P page_kb=K api_p95_ms=A api_queries=N load_p95_ms=L
 
 Database: the PostgreSQL server of DATABASE_URL when it names one, else the one answering on 127.0.0.1:5432 (user
 postgres); there the bench creates and drops databases of its own (ipcity_bench, ipcity_bench_small) and never
@@ -11,7 +11,9 @@ says so. SCALE (default 1: 200 units, 400 indicators, 40 quarters, ~1.1 million 
 dashboards are measured again on a second dataset at SCALE/4 to show their query counts do not grow, and on the
 second plan open beside the main one (bench.data.SECOND_TITLE) to show each plan's pages run the same queries.
 
-Each measure runs in a process of its own (`python -m bench job NAME`), so peak memory is that job's alone.
+Each measure runs in a process of its own (`python -m bench job NAME`), so peak memory is that job's alone. The last,
+the load run (bench.load: reporters and office users through gunicorn; its LOAD_* variables set its size; PostgreSQL
+only), prints `load_p95_ms`.
 """
 
 import json
@@ -25,16 +27,20 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_MAX_SCALE = 0.1
-TARGETS = {
-    "rollup_ratio": ("≤", 2),
-    "incr_ms": ("≤", 50),
-    "dash_p95_ms": ("≤", 150),
-    "dash_queries": ("≤", 20),
-    "import_ratio": ("≤", 3),
-    "peak_mb": ("≤", 400),
-    "page_kb": ("≤", 1500),
-    "api_p95_ms": ("≤", 150),
-    "api_queries": ("≤", 10),
+TARGETS = {  # issue 21 (round 3), on this 2-core machine at SCALE=1
+    "rollup_ratio": ("≤", 1.2),
+    "incr_ms": ("≤", 20),
+    "dash_p95_ms": ("≤", 100),
+    "dash_queries": ("≤", 12),
+    "sheet_p95_ms": ("≤", 150),
+    "public_p95_ms": ("≤", 100),
+    "import_ratio": ("≤", 2),
+    "csv_ratio": ("≤", 2),
+    "peak_mb": ("≤", 300),
+    "page_kb": ("≤", 800),
+    "api_p95_ms": ("≤", 100),
+    "api_queries": ("≤", 12),
+    "load_p95_ms": ("≤", 1000),
 }
 
 
@@ -86,6 +92,15 @@ def job(name: str, argument: str) -> None:
         from . import api
 
         result = api.api_list(int(argument))
+    elif name in ("sheet", "public", "csv_import"):
+        from . import pages
+
+        function = {"sheet": pages.sheet, "public": pages.public_page, "csv_import": pages.csv_import}[name]
+        result = function(int(argument))
+    elif name == "load":
+        from . import load
+
+        result = load.load_run(float(argument or 1))
     else:
         raise SystemExit(f"unknown job {name}")
     sys.stdout.write("BENCH-RESULT " + json.dumps(result, default=str) + "\n")
@@ -203,11 +218,17 @@ def main() -> None:
         results["dash"] = run(url, "dashboards", str(requests))
         results["dash_second"] = run(url, "dashboards_second", str(requests))
         results["api"] = run(url, "api", str(requests))
+        results["sheet"] = run(url, "sheet", str(requests))
+        results["public"] = run(url, "public", str(requests))
         results["import"] = run(url, "import", str(max(3, repeats // 2 + 1)))
+        results["csv_import"] = run(url, "csv_import", str(max(3, repeats // 2 + 1)))
         results["import_peak"] = run(url, "import_peak")
         results["audit_export"] = run(url, "audit_export", "50000")
         results["explain"] = run(url, "explain")
         results["pages"] = run(url, "pages")
+        # Concurrent writers through gunicorn: on SQLite they would lock each other out.
+        if databases.vendor == "postgresql":
+            results["load"] = run(url, "load", str(scale))
     finally:
         if os.environ.get("BENCH_KEEP") != "1":
             databases.drop(big)
@@ -218,6 +239,30 @@ def main() -> None:
 
 def _row(label: str, value: str) -> None:
     out(f"| {label:<52} | {value} |")
+
+
+def _load_rows(load: dict) -> None:
+    """The load run (bench.load): who, how long, what was checked, then a row per kind of page."""
+    c = load["counts"]
+    _row(
+        f"load: {load['reporters']} reporters on {load['units']} units + {load['office']} office users, "
+        f"{load['seconds']:g} s",
+        f"{load['requests']:,} requests, {load['per_s']:.1f}/s; p50 {load['p50_ms']:.0f} ms, p95 "
+        f"{load['p95_ms']:.0f} ms (sign-ins apart); think ≤ {load['think']:g} s / ≤ {load['office_think']:g} s; "
+        f"gunicorn {load['workers']} workers, jobs {load['jobs']}; load average {load['loadavg'][0]:.1f}",
+    )
+    _row(
+        "load: what the database holds afterwards",
+        f"{c.get('saves_accepted', 0)} accepted saves and {c.get('submits_accepted', 0)} submissions on "
+        f"{load['figures_checked']} figures, each once; refused as edits of an old version "
+        f"{c.get('save_conflicts', 0) + c.get('submit_conflicts', 0)}; 5xx {c.get('5xx', 0)}, unanswered "
+        f"{c.get('no_answer', 0)}; {len(load['problems'])} problems",
+    )
+    for kind, page in load["pages"].items():
+        _row(
+            f"load: {kind}",
+            f"p50 {page['p50_ms']:.0f} ms, p95 {page['p95_ms']:.0f} ms, max {page['max_ms']:.0f} ms ({page['n']})",
+        )
 
 
 def report(results: dict) -> None:
@@ -235,12 +280,18 @@ def report(results: dict) -> None:
         "incr_ms": round(incr["median_ms"], 1),
         "dash_p95_ms": round(max(p["p95_ms"] for p in dash.values()), 1),
         "dash_queries": max(p["queries"] for p in dash.values()),
+        "sheet_p95_ms": round(results["sheet"]["p95_ms"], 1),
+        "public_p95_ms": round(results["public"]["fresh"]["p95_ms"], 1),
         "import_ratio": round(imp["ratio"], 2),
+        "csv_ratio": round(results["csv_import"]["ratio"], 1),
         "peak_mb": round(max(build["peak_mb"], peak["peak_mb"])),
         "page_kb": round(pages["home"]["kb"]),
         "api_p95_ms": round(results["api"]["p95_ms"], 1),
         "api_queries": results["api"]["queries"],
     }
+    load = results.get("load")
+    if load:
+        line["load_p95_ms"] = round(load["p95_ms"])
     out()
     out(f"## bench at SCALE={results['scale']:g} on {results['vendor']} ({results['seconds'] / 60:.1f} min)")
     out()
@@ -291,6 +342,19 @@ def report(results: dict) -> None:
         f"p50 {api['p50_ms']:.0f} ms, p95 {api['p95_ms']:.0f} ms, {api['queries']} queries ({same}), "
         f"{api['kb']:.0f} KB; SCALE/4 ({api_small['figures']:,} figures) p95 {api_small['p95_ms']:.0f} ms",
     )
+    sheet, public, csv_in = results["sheet"], results["public"], results["csv_import"]
+    _row(
+        f"sheet of a unit with {sheet['obligations']} obligations ({sheet['figures']} figures this quarter)",
+        f"p50 {sheet['p50_ms']:.0f} ms, p95 {sheet['p95_ms']:.0f} ms, {sheet['queries']} queries, "
+        f"{sheet['html_kb']:.0f} KB of HTML",
+    )
+    for how, label in (("fresh", "drawn afresh"), ("cached", "as cached")):
+        page = public[how]
+        _row(
+            f"public page, {public['indicators']} indicators published, {label}",
+            f"p50 {page['p50_ms']:.0f} ms, p95 {page['p95_ms']:.0f} ms, {page['queries']} queries, "
+            f"{page['html_kb']:.0f} KB of HTML",
+        )
     _row(
         f"Excel import, {imp['rows']:,} rows ({imp['file_kb']:.0f} KB)",
         f"{imp['import_s']:.2f} s = {imp['rows_per_s']:,.0f} rows/s (median of {len(imp['import_runs'])})",
@@ -300,6 +364,11 @@ def report(results: dict) -> None:
         f"{imp['floor_s']:.2f} s = {imp['floor_rows_per_s']:,.0f} rows/s",
     )
     _row("import_ratio", f"{imp['ratio']:.2f}")
+    _row(
+        f"CSV import, {csv_in['rows']:,} rows ({csv_in['file_kb']:.0f} KB)",
+        f"{csv_in['import_s']:.2f} s (median of {len(csv_in['import_runs'])}); the csv module reading the same file "
+        f"(floor) {csv_in['floor_s'] * 1000:.0f} ms; csv_ratio {csv_in['ratio']:.1f}",
+    )
     _row("peak memory: rollup from empty / import", f"{build['peak_mb']:.0f} MB / {peak['peak_mb']:.0f} MB")
     exported = results["audit_export"]
     _row(
@@ -313,6 +382,8 @@ def report(results: dict) -> None:
             for p in pages[name]["parts"]
         )
         _row(f"downloaded for {name}", f"{pages[name]['kb']:.0f} KB: {parts}")
+    if load:
+        _load_rows(load)
     out()
     missed = [
         f"{key} {value} (target {sign} {target})"
@@ -328,6 +399,8 @@ def report(results: dict) -> None:
     unequal = [n for n in dash if dash[n]["queries"] != second[n]["queries"]]
     if unequal:
         missed.append(f"query counts differ between the two plans: {', '.join(unequal)}")
+    if load and load["problems"]:
+        missed.append(f"the load run found {len(load['problems'])} problems, first: {load['problems'][0]}")
     out("targets missed: " + ("; ".join(missed) if missed else "none"))
     if os.environ.get("BENCH_JSON"):
         Path(os.environ["BENCH_JSON"]).write_text(json.dumps(results, indent=1, default=str))
