@@ -7,6 +7,7 @@ joined to it (UPDATE … FROM: PostgreSQL, and SQLite since 3.33)."""
 from django.db import connection, models
 
 BATCH = 500  # rows per INSERT: under SQLite's 32,766 parameters for the widest table (13 columns)
+FEW = 4  # up to this many rows (the job after one approval writes one or two), one UPDATE each: fewer statements
 
 
 def update_from_sql(table: str, source: str, key: str, columns: list[str], touch: str | None = None) -> str:
@@ -28,6 +29,9 @@ def rows_update(
     table = model._meta.db_table
     source = f"{table}_update"
     names = [model._meta.get_field(name).column for name in fields]
+    if len(rows) <= FEW:
+        _rows_update_each(table, rows, names, touch)
+        return
     listed = ", ".join(names)
     marks = "(" + ", ".join(["%s"] * (len(names) + 1)) + ")"
     with connection.cursor() as cursor:
@@ -46,3 +50,11 @@ def rows_update(
             update += f" AND {table}.id IN ({', '.join(str(int(row[0])) for row in rows)})"
         cursor.execute(update)
         cursor.execute(f"DROP TABLE {source}")
+
+
+def _rows_update_each(table: str, rows: list[tuple], names: list[str], touch: str | None) -> None:
+    assignments = [f"{name} = %s" for name in names] + ([f"{touch} = CURRENT_TIMESTAMP"] if touch else [])
+    sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE id = %s"
+    with connection.cursor() as cursor:
+        for pk, *values in rows:
+            cursor.execute(sql, [*values, pk])
