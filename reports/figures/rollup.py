@@ -21,7 +21,7 @@ import hashlib
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, F, Func, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum
 
 from reports.figures.bulk import rows_update, update_from_sql
 from reports.figures.rollup_sql import (
@@ -268,9 +268,8 @@ def _sync_standings(
     """The stored standings (reports.figures.standings) of the indicators whose city rows just changed, from the earliest
     quarter that changed on (a standing reads only its own and earlier quarters), and all of those whose standings
     are missing or were computed for other inputs (a target edited, the engine changed)."""
-    chosen = indicators_for_standings(Indicator.objects.filter(pk__in=[i.pk for i in indicators]))
-    outdated = {i.pk for i in standings_outdated(plan=plan, indicators=chosen, periods=periods)}
-    redo = [i for i in chosen if i.pk in changed or i.pk in outdated]
+    outdated = {i.pk for i in standings_outdated(plan=plan, indicators=indicators, periods=periods)}
+    redo = [i for i in indicators if i.pk in changed or i.pk in outdated]
     rows: dict[int, dict[int, tuple]] = {}
     for (indicator_id, period_id), values in city.items():
         rows.setdefault(indicator_id, {})[period_id] = values
@@ -291,12 +290,17 @@ def _rebuild(
     )
     # One rebuild of an indicator at a time (the job after an approval and the nightly one may meet).
     list(chosen.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
-    reporters = Indicator.reporting_units.through.objects.filter(indicator_id=OuterRef("pk"))
-    indicators = list(
+    reporters = Indicator.reporting_units.through.objects.filter(indicator_id=OuterRef("pk")).order_by()
+    # As the standings read them too (area, reporters, milestones), with what the city value needs: counted in
+    # subqueries (a join and GROUP BY over every column of indicator and area costs several times more).
+    indicators = indicators_for_standings(
         chosen.annotate(
-            expected=Count("reporting_units", filter=Q(reporting_units__parent__isnull=True)),
+            expected=Subquery(
+                reporters.filter(unit__parent__isnull=True).values(n=Func(F("pk"), function="COUNT")),
+                output_field=IntegerField(),
+            ),
             lead_unit_id=Subquery(reporters.order_by("unit__position", "unit_id").values("unit_id")[:1]),
-        ).order_by("pk")
+        )
     )
     if not indicators:
         return 0
