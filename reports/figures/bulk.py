@@ -5,18 +5,25 @@ time too. Here the new values go into a temporary table shaped like the target (
 joined to it (UPDATE … FROM: PostgreSQL, and SQLite since 3.33)."""
 
 from django.db import connection, models
+from django.utils import timezone
 
 BATCH = 500  # rows per INSERT: under SQLite's 32,766 parameters for the widest table (13 columns)
 FEW = 4  # up to this many rows (the job after one approval writes one or two), one UPDATE each: fewer statements
 
 
+def now_param():
+    """Now, as the connection takes a timestamp parameter. Not the database's CURRENT_TIMESTAMP: SQLite's has whole
+    seconds, and the public page's cache key (public.selectors) tells two rollups apart by the latest computed_at."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
 def update_from_sql(table: str, source: str, key: str, columns: list[str], touch: str | None = None) -> str:
-    """UPDATE `table`'s rows whose id is `source`.`key` with `source`'s `columns` (and `touch` set to now), joined
-    rather than looked up row by row: a correlated subquery over an unindexed temporary table reads it once per
-    row."""
+    """UPDATE `table`'s rows whose id is `source`.`key` with `source`'s `columns` (and `touch` set to the one
+    parameter, now_param()), joined rather than looked up row by row: a correlated subquery over an unindexed
+    temporary table reads it once per row."""
     assignments = [f"{name} = u.{name}" for name in columns]
     if touch:
-        assignments.append(f"{touch} = CURRENT_TIMESTAMP")
+        assignments.append(f"{touch} = %s")
     return f"UPDATE {table} SET {', '.join(assignments)} FROM {source} u WHERE u.{key} = {table}.id"
 
 
@@ -48,13 +55,14 @@ def rows_update(
             len(rows) <= BATCH
         ):  # the ids written out: the planner finds a few rows by the primary key, not by a scan
             update += f" AND {table}.id IN ({', '.join(str(int(row[0])) for row in rows)})"
-        cursor.execute(update)
+        cursor.execute(update, [now_param()] if touch else None)
         cursor.execute(f"DROP TABLE {source}")
 
 
 def _rows_update_each(table: str, rows: list[tuple], names: list[str], touch: str | None) -> None:
-    assignments = [f"{name} = %s" for name in names] + ([f"{touch} = CURRENT_TIMESTAMP"] if touch else [])
+    assignments = [f"{name} = %s" for name in names] + ([f"{touch} = %s"] if touch else [])
     sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE id = %s"
+    now = [now_param()] if touch else []
     with connection.cursor() as cursor:
         for pk, *values in rows:
-            cursor.execute(sql, [*values, pk])
+            cursor.execute(sql, [*values, *now, pk])

@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Avg, Count, F, Func, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum
 
-from reports.figures.bulk import rows_update, update_from_sql
+from reports.figures.bulk import now_param, rows_update, update_from_sql
 from reports.figures.rollup_sql import (
     UNIT_FIELDS,
     WANTED_PARAMS,
@@ -102,13 +102,15 @@ def _sync_unit_rows(where: dict[str, str]) -> int:
         deleted = cursor.rowcount
         cursor.execute(
             update_from_sql(table, "rollup_diff", "rid", list(UNIT_FIELDS), "computed_at")
-            + " AND u.indicator_id IS NOT NULL"
+            + " AND u.indicator_id IS NOT NULL",
+            [now_param()],
         )
         updated = cursor.rowcount
         cursor.execute(
             f"INSERT INTO {table} (indicator_id, period_id, unit_id, {columns}, reported, expected, computed_at, "
-            f"fingerprint) SELECT indicator_id, period_id, unit_id, {columns}, 1, 1, CURRENT_TIMESTAMP, '' "
-            f"FROM rollup_diff WHERE rid IS NULL"
+            f"fingerprint) SELECT indicator_id, period_id, unit_id, {columns}, 1, 1, %s, '' "
+            f"FROM rollup_diff WHERE rid IS NULL",
+            [now_param()],
         )
         inserted = cursor.rowcount
         cursor.execute("DROP TABLE rollup_diff")

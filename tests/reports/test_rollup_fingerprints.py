@@ -2,6 +2,7 @@
 recomputes a city value whenever anything it depends on changed: a figure, the aggregation rule, which units count
 as counties. Figures here are test data (测试数据) entered by the office as proxy."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.figures.rollup import rollup_rebuild_indicator, rollup_rebuild_plan
 from reports.jobs import rollup_indicator
-from reports.models import Rollup, Standing
+from reports.models import Rollup, Standing, Submission
 from targets.models import Indicator
 from units.models import Unit
 
@@ -115,3 +116,19 @@ def test_the_job_after_an_approval_reads_only_that_quarters_figures(plan, office
     assert city(plan, "1.1", "2024Q4").value == Decimal(75)
     standing = Standing.objects.get(indicator=figure.indicator_id, period=figure.period_id)
     assert (standing.reported, standing.expected_units) == (1, 8)
+
+
+def test_a_rollup_stamps_the_rows_it_writes_to_the_microsecond(plan, office_user, monkeypatch):
+    """The public page's cache key (public.selectors) tells two rollups apart by their rows' latest computed_at; the
+    database's CURRENT_TIMESTAMP has whole seconds on SQLite, so two rollups within a second looked the same."""
+    approve(office_user, plan, "1.1", "jingyang", "2024Q4", value=60)
+    figure = approve(office_user, plan, "1.1", "guanghan", "2024Q4", value=75)
+    rollup_rebuild_plan(plan=plan)
+    Submission.objects.filter(pk=figure.pk).update(value=Decimal(76))  # test data: a change the next rollup reads
+    stamp = datetime.datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: stamp)
+    rollup_rebuild_plan(plan=plan)
+    row = city(plan, "1.1", "2024Q4")
+    unit_row = Rollup.objects.get(indicator=row.indicator, period=row.period, unit__code="guanghan")
+    assert (row.value, unit_row.value) == (Decimal(136), Decimal(76))
+    assert row.computed_at == stamp and unit_row.computed_at == stamp
