@@ -161,7 +161,10 @@ def heatmap_view(*, plan: WorkPlan, periods: list[Period], period: Period, page:
     ones when it is early in the plan), and the `page`-th HEATMAP_UNITS units. A unit's rates, and the city's, stay
     those of the whole plan so far. Cells are made only for what is shown."""
     units = list(Unit.objects.all())
-    known = (unit_obligation_counts(units=units, plan=plan), tallies(periods=periods))  # read once for both parts
+    known = (
+        unit_obligation_counts(units=units, plan=plan),
+        tallies(periods=periods),
+    )  # read once for both parts
     whole = reporting_heatmap(plan=plan, units=units, periods=periods, cells=False, known=known)
     index = next((i for i, p in enumerate(periods) if p.pk == period.pk), len(periods) - 1)
     start = max(0, index + 1 - HEATMAP_QUARTERS)

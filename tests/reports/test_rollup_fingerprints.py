@@ -124,7 +124,8 @@ def test_a_rollup_stamps_the_rows_it_writes_to_the_microsecond(plan, office_user
     approve(office_user, plan, "1.1", "jingyang", "2024Q4", value=60)
     figure = approve(office_user, plan, "1.1", "guanghan", "2024Q4", value=75)
     rollup_rebuild_plan(plan=plan)
-    Submission.objects.filter(pk=figure.pk).update(value=Decimal(76))  # test data: a change the next rollup reads
+    # Test data: a change of the approved figure that the next rollup reads.
+    Submission.objects.filter(pk=figure.pk).update(value=Decimal(76))
     stamp = datetime.datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC)
     monkeypatch.setattr("django.utils.timezone.now", lambda: stamp)
     rollup_rebuild_plan(plan=plan)
