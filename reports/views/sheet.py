@@ -13,6 +13,7 @@ from reports.instructions.forms import InstructionReplyForm
 from reports.instructions.selectors import SheetInstruction, sheet_instructions
 from reports.models import Status
 from reports.views.scope import sheet_scope, sheet_url
+from reports.views.sheet_widgets import SHEET_RENDERER
 from reports.workflow.drafts import item_editable
 from reports.workflow.forms import FigureForm, TaskReportForm, figure_initial, task_report_initial
 from reports.workflow.selectors import SheetRow, periods_open, sheet_groups, sheet_items, unit_sheet_summaries
@@ -54,9 +55,17 @@ def _bind(rows: list[SheetRow], plan: WorkPlan, data=None) -> list[BoundRow]:
     bound = []
     for row in rows:
         if row.indicator:
-            form = FigureForm(data, prefix=row.key, indicator=row.indicator, initial=figure_initial(row.item))
+            form = FigureForm(
+                data,
+                prefix=row.key,
+                indicator=row.indicator,
+                initial=figure_initial(row.item),
+                renderer=SHEET_RENDERER,
+            )
         else:
-            form = TaskReportForm(data, prefix=row.key, initial=task_report_initial(row.item))
+            form = TaskReportForm(
+                data, prefix=row.key, initial=task_report_initial(row.item), renderer=SHEET_RENDERER
+            )
         bound.append(BoundRow(row=row, form=form, version=row.version, plan=plan))
     return bound
 

@@ -215,7 +215,8 @@ def sheet_groups(*, unit: Unit, period: Period) -> list[SheetGroup]:
             task = task_links[indicator.pk].task
             title = _("指标 · 任务 %(code)s %(title)s") % {"code": task.code, "title": task.title}
         add(row, SheetGroup.INDICATORS, title)
-    for task in tasks_for_unit(unit=unit, plan=plan).order_by("kind", "position"):
+    # Without the responsible units tasks_for_unit prefetches for other pages: the sheet does not show them.
+    for task in tasks_for_unit(unit=unit, plan=plan).prefetch_related(None).order_by("kind", "position"):
         row = SheetRow(task=task, item=reports.get(task.pk))
         if task.kind == Task.Kind.SAFEGUARD:
             title = _("任务进展 · 三、保障措施")

@@ -10,12 +10,13 @@ another quarter. Meanwhile anonymous visitors read the public page (公开, /pub
 office has published the first three goal areas' indicators. The server is gunicorn serving ipcity.wsgi with DEBUG
 off; jobs go to a real Celery worker.
 
-It fails (exit 1) when any request gets a 5xx or no answer, when a save or submission is refused with anything but
-the portal's message for an edit based on an old version, or when the database does not hold every save the server
-accepted exactly once: each figure once, with the value of the last accepted save, one history row and one audit
-row per accepted save, one per accepted submission, and nothing the client was not told was stored; and when a
-public page is anything but a 200 that lists the published indicators and none of the others. Latencies are reported
-(p50/p95, the public page's apart), not asserted.
+It fails (exit 1) when any request gets a 5xx or no answer, when a save or submission is answered with anything but
+what the portal says on purpose when colleagues meet on one sheet (an edit based on an old version, an item a
+colleague submitted meanwhile or first: each counted by name in the report), or when the database does not hold
+every save the server accepted exactly once: each figure once, with the value of the last accepted save, one history
+row and one audit row per accepted save, one per accepted submission, and nothing the client was not told was
+stored; and when a public page is anything but a 200 that lists the published indicators and none of the others.
+Latencies are reported (p50/p95, the public page's apart), not asserted.
 """
 
 import argparse
@@ -36,7 +37,6 @@ from .harness import (
     fail,
     gunicorn,
     ops_env,
-    percentile,
     portal_prepare,
     process_stop,
     redis_flush,
@@ -51,10 +51,17 @@ from .harness import (
 
 DATABASE = "ipcity_ops_load"
 BROKER_DB = 7
-# The portal's refusals of a save and of a submission based on an old version (reports.workflow.drafts.stale_edit,
-# reports.workflow.services.item_submit): a colleague changed the figure between this page and this post.
+# What the portal answers on purpose when colleagues work on one sheet at once, each counted under its own name in
+# the report; any other refusal or message fails the run. A save or a submission based on an old version (a
+# colleague changed the figure between this page and this post) is refused with reports.workflow.drafts.stale_edit's
+# words, ending in these; one on an item a colleague submitted meanwhile with drafts._not_editable's (此项已提交，
+# 不能修改); a submission of an item a colleague submitted first changes nothing (services.item_submit), and the
+# page then shows it submitted.
 STALE_SAVE, STALE_SUBMIT = "您的修改未保存", "此项未提交"
 STALE = (STALE_SAVE, STALE_SUBMIT)
+LOCKED = "不能修改"
+# The statuses of an item submitted, to its unit's review or to the office.
+SENT = ("pending", "submitted", "approved")
 SAVE_ACTIONS = ("create", "save")  # the history actions of a draft save (reports.models.ItemAction)
 SUBMIT_ACTIONS = ("submit", "resubmit")
 # The public page: a published indicator's row (area 1) is on it, an unpublished one's (area 5) never; visitors pause
@@ -210,9 +217,9 @@ class Reporter(threading.Thread):
         elif counts_in(message, "保存") == 1:
             self.outcome.counts["saves_accepted"] += 1
             self.outcome.saves[(self.unit, int(key[1:]), period)].append((based_on, value))
-        elif shown is not None and key in shown.rows and shown.rows[key].status in ("submitted", "approved"):
+        elif self._sent(shown, key):
             # A colleague submitted the item between this page and this post: locked, so nothing was saved.
-            self.outcome.counts["saves_on_locked"] += 1
+            self.outcome.counts["save_on_locked"] += 1
         else:
             self.outcome.problems.append(f"{self.username} {period} {key}: save answered “{message}”")
         return shown
@@ -234,14 +241,21 @@ class Reporter(threading.Thread):
         elif counts_in(message, "提交") == 1:
             self.outcome.counts["submits_accepted"] += 1
             self.outcome.submits[(self.unit, int(key[1:]), period)] += 1
-        else:  # a colleague submitted it first: nothing to do, and the portal says 提交0项 / shows it submitted
+        elif counts_in(message, "提交") == 0 and self._sent(shown, key):
+            # A colleague submitted it first: nothing done (no 提交N项 in the message), and the page shows it sent.
             self.outcome.counts["submits_already"] += 1
+        else:
+            self.outcome.problems.append(f"{self.username} {period} {key}: submission answered “{message}”")
         return shown
+
+    @staticmethod
+    def _sent(shown: Page | None, key: str) -> bool:
+        return shown is not None and key in shown.rows and shown.rows[key].status in SENT
 
     def _refused(self, what: str, errors: list[str]) -> None:
         if any(marker in e for e in errors for marker in STALE):
             self.outcome.counts[f"{what}_conflicts"] += 1
-        elif any("不能修改" in e for e in errors):  # locked by a colleague's submission during this post
+        elif any(LOCKED in e for e in errors):  # locked by a colleague's submission during this post
             self.outcome.counts[f"{what}_on_locked"] += 1
         else:
             self.outcome.problems.append(f"{self.username}: {what} refused with “{' '.join(errors)}”")
@@ -332,76 +346,9 @@ def _merge(reporters: list[Reporter | Visitor]) -> Outcome:
     return total
 
 
-def check_database(outcome: Outcome) -> list[str]:
-    """Every accepted save present exactly once, the last one's value kept, history and audit in step."""
-    from django.db.models import Count
-
-    from reports.models import Submission
-    from targets.models import Period
-    from units.models import AuditEvent, Unit
-
-    unit_ids = dict(Unit.objects.values_list("code", "pk"))
-    period_ids = {p.code: p.pk for p in Period.objects.all()}
-    history = defaultdict(list)
-    for pk, version, value, done in Submission.history.model.objects.values_list(
-        "id", "version", "value", "action"
-    ):
-        history[pk].append((version, value, done))
-    audits = Counter()
-    for object_id, action, n in (
-        AuditEvent.objects.filter(object_type="reports.Submission")
-        .values_list("object_id", "action")
-        .annotate(n=Count("id"))
-    ):
-        audits[(int(object_id), action)] += n
-    figures = {
-        (s.unit_id, s.indicator_id, s.period_id): s
-        for s in Submission.objects.all().only("pk", "unit", "indicator", "period", "value", "status")
-    }
-    problems = []
-    wanted_keys = set()
-    for (unit, indicator, period), saves in outcome.saves.items():
-        key = (unit_ids[unit], indicator, period_ids[period])
-        wanted_keys.add(key)
-        label = f"{unit} {period} indicator {indicator}"
-        figure = figures.get(key)
-        if figure is None:
-            problems.append(f"{label}: {len(saves)} accepted saves, no figure in the database")
-            continue
-        expected = {based_on + 1: value for based_on, value in saves}
-        if len(expected) != len(saves):
-            problems.append(f"{label}: two accepted saves were based on the same version (a lost update)")
-        stored = [(v, value) for v, value, done in history[figure.pk] if done in SAVE_ACTIONS]
-        versions = Counter(v for v, _ in stored)
-        for version, value in expected.items():
-            found = [stored_value for v, stored_value in stored if v == version]
-            if len(found) != 1 or found[0] != value:
-                problems.append(
-                    f"{label}: accepted save {value} (version {version}) is in its history {found}"
-                )
-        extra = sorted(v for v in versions if v not in expected)
-        if extra:
-            problems.append(f"{label}: history has saves the client was told failed (versions {extra})")
-        last = expected[max(expected)]
-        if figure.value != last:
-            problems.append(f"{label}: holds {figure.value}, the last accepted save was {last}")
-        audited = audits[(figure.pk, "item_create")] + audits[(figure.pk, "item_change")]
-        if audited != len(saves):
-            problems.append(f"{label}: {len(saves)} accepted saves, {audited} audit rows")
-        submitted = outcome.submits.get((unit, indicator, period), 0)
-        in_history = sum(1 for _, _, done in history[figure.pk] if done in SUBMIT_ACTIONS)
-        if in_history != submitted or audits[(figure.pk, "item_submit")] != submitted:
-            problems.append(
-                f"{label}: {submitted} accepted submissions, {in_history} in its history, "
-                f"{audits[(figure.pk, 'item_submit')]} audit rows"
-            )
-    strays = set(figures) - wanted_keys
-    if strays:
-        problems.append(f"{len(strays)} figures are stored that no accepted save created")
-    return problems
-
-
 def main() -> None:
+    from .load_check import check_database, report  # beside this script: they read its Outcome
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reporters", type=int, default=50)
     parser.add_argument("--visitors", type=int, default=10, help="anonymous readers of the public page")
@@ -513,37 +460,6 @@ def main() -> None:
         )
         redis_flush(broker)  # the job results and any job still queued: Redis db 7 is left empty
         say("== load: OK")
-
-
-def report(outcome: Outcome, elapsed: float) -> None:
-    c = outcome.counts
-    everything = [s for values in outcome.latencies.values() for s in values]
-    say(
-        f"   requests {c['requests']} in {elapsed:.0f} s ({c['requests'] / max(elapsed, 1):.1f}/s); "
-        f"5xx {c['5xx']}, no answer {c['no_answer']}, other refusals "
-        f"{sum(n for k, n in c.items() if k.startswith('http_'))}"
-    )
-    say(
-        f"   saves {c['saves']}: accepted {c['saves_accepted']}, refused as edits of an old version "
-        f"{c['save_conflicts']} (the portal's message), on an item submitted meanwhile "
-        f"{c['saves_on_locked']}"
-    )
-    say(
-        f"   submissions {c['submits']}: accepted {c['submits_accepted']}, refused as based on an old version "
-        f"{c['submit_conflicts']}, already submitted by a colleague {c['submits_already']}; rows of colleagues "
-        f"refused along with a post {c['collateral']}"
-    )
-    if c["public"]:
-        say(
-            f"   public page {c['public']}: each a 200 listing the published indicators and none of the others"
-        )
-    for kind in ("all", "save", "submit", "sheet", "sign-in", "public"):
-        values = everything if kind == "all" else outcome.latencies.get(kind, [])
-        if values:
-            say(
-                f"   latency {kind:8} n={len(values):5}  p50 {percentile(values, 50) * 1000:6.0f} ms  "
-                f"p95 {percentile(values, 95) * 1000:6.0f} ms  max {max(values) * 1000:6.0f} ms"
-            )
 
 
 if __name__ == "__main__":
