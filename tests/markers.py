@@ -8,11 +8,13 @@ EAGER_REASON = "runs the job in-process; with a real broker the real-worker test
 WORKER_REASON = "needs REDIS_URL and a running worker: .ci/run's PostgreSQL + Redis pass provides both"
 # With a real broker, tests/conftest.py's jobs_done waits for every job a test published, on the portal's result
 # backend: jobs published to a throwaway broker (tests/celery_embedded.py) would hold it 3 minutes each.
-OWN_BROKER_REASON = "publishes jobs to a broker of its own, which jobs_done (tests/conftest.py) would wait for: eager pass only"
 
 eager_only = pytest.mark.skipif(bool(settings.REDIS_URL), reason=EAGER_REASON)
 needs_worker = pytest.mark.skipif(not settings.REDIS_URL, reason=WORKER_REASON)
-own_broker_only = pytest.mark.skipif(bool(settings.REDIS_URL), reason=OWN_BROKER_REASON)
+own_broker_only = pytest.mark.skipif(
+    bool(settings.REDIS_URL),
+    reason="publishes jobs to a broker of its own, which jobs_done (tests/conftest.py) would wait for: eager pass only",
+)
 
 
 def postgresql_only(why: str) -> pytest.MarkDecorator:

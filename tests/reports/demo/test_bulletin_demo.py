@@ -124,10 +124,9 @@ def test_the_document_lists_every_unit_with_missing_items_and_ranks_every_unit(d
     assert ranked == [row.unit.name for row in bulletin.league]
 
 
-CHROMIUM_REASON = "charts need Debian's chromium (apt-get install chromium)"
-
-
-@pytest.mark.skipif(not shutil.which("/usr/bin/chromium"), reason=CHROMIUM_REASON)
+@pytest.mark.skipif(
+    not shutil.which("/usr/bin/chromium"), reason="charts need Debian's chromium (apt-get install chromium)"
+)
 def test_with_a_browser_the_document_carries_two_charts(demo, q2, settings):
     settings.CHART_BROWSER = "/usr/bin/chromium"
     content, charts = bulletin_docx(bulletin_data(plan=demo, period=q2))
